@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VisionCuda.Backends;
 
 namespace VisionCuda.TestSupport;
 
@@ -71,7 +72,7 @@ public sealed class GoldenFile
     /// <summary>A float32 tensor: its shape ([] for a scalar) and row-major data.</summary>
     public (int[] Shape, float[] Data) Float(string key)
     {
-        var (t, shape) = Tensor(key);
+        var (t, shape) = Element(key);
         var dtype = t.TryGetProperty("dtype", out var d) ? d.GetString() : "float32";
         if (dtype != "float32")
             throw new InvalidDataException($"golden '{Name}': tensor '{key}' is {dtype}, not float32");
@@ -86,7 +87,7 @@ public sealed class GoldenFile
     /// <summary>An int32 tensor (class targets): its shape and row-major data.</summary>
     public (int[] Shape, int[] Data) Int(string key)
     {
-        var (t, shape) = Tensor(key);
+        var (t, shape) = Element(key);
         var dtype = t.TryGetProperty("dtype", out var d) ? d.GetString() : null;
         if (dtype != "int32")
             throw new InvalidDataException($"golden '{Name}': tensor '{key}' is {dtype ?? "untyped"}, not int32");
@@ -98,7 +99,36 @@ public sealed class GoldenFile
         return (shape, data);
     }
 
-    private (JsonElement Tensor, int[] Shape) Tensor(string key)
+    /// <summary>The float tensor <paramref name="key"/> as a <see cref="Tensor"/> on <paramref name="backend"/> (default device when null).</summary>
+    public Tensor ToTensor(string key, bool requiresGrad = false, IBackend? backend = null)
+    {
+        var (shape, data) = Float(key);
+        return Tensor.FromArray(data, shape, backend, requiresGrad);
+    }
+
+    /// <summary>The int32 tensor <paramref name="key"/> (class targets) as a <see cref="Tensor"/>.</summary>
+    public Tensor ToIntTensor(string key, IBackend? backend = null)
+    {
+        var (shape, data) = Int(key);
+        return Tensor.FromArray(data, shape, backend);
+    }
+
+    /// <summary>
+    /// Asserts that <paramref name="actual"/> has the shape of golden tensor <paramref name="key"/> and values within
+    /// atol + rtol*|expected| (see <see cref="Close.AssertAllClose(float[], float[], int[], double, double, string)"/>).
+    /// A null <paramref name="actual"/> (e.g. a gradient that was never computed) fails with a clear message.
+    /// </summary>
+    public void AssertClose(string key, Tensor? actual, double rtol, double atol)
+    {
+        var what = $"{Name}.{key}";
+        if (actual is null) throw new Xunit.Sdk.XunitException($"{what}: got null (gradient not computed?)");
+        var (shape, expected) = Float(key);
+        if (!shape.SequenceEqual(actual.Shape))
+            throw new Xunit.Sdk.XunitException($"{what}: shape [{string.Join(",", actual.Shape)}], expected [{string.Join(",", shape)}]");
+        Close.AssertAllClose(expected, actual.ToArray(), shape, rtol, atol, what);
+    }
+
+    private (JsonElement Element, int[] Shape) Element(string key)
     {
         if (!_tensors.TryGetProperty(key, out var t))
             throw new KeyNotFoundException($"golden '{Name}' has no tensor '{key}' (has: {string.Join(", ", TensorNames)})");

@@ -25,6 +25,22 @@ public class GoldenFileTests
         }
     }
 
+    /// <summary>Every committed golden is exercised by some [InlineData] of a test in this namespace.</summary>
+    [Fact]
+    public void EveryGoldenHasATest()
+    {
+        var used = typeof(GoldenFileTests).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(GoldenFileTests).Namespace)
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>()
+                .SelectMany(a => a.GetData(m)))
+            .Select(args => args.Length > 0 ? args[0] as string : null)
+            .Where(s => s is not null)
+            .ToHashSet();
+        var missing = GoldenFile.AllNames().Where(n => !used.Contains(n)).ToArray();
+        Assert.True(missing.Length == 0, "goldens without a test: " + string.Join(", ", missing));
+    }
+
     [Fact]
     public void ReadsParamsAndTensors()
     {
