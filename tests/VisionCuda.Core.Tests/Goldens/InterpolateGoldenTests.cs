@@ -40,18 +40,18 @@ public class InterpolateGoldenTests
         g.AssertClose("grad_x", x.Grad, Rtol, Atol);
     }
 
-    /// <summary>The integer-scale cases (align_corners false) through Upsample, as a YOLO neck calls it.</summary>
+    /// <summary>The integer-scale cases through Upsample, as a YOLO neck calls it.</summary>
     [Theory]
     [InlineData("bilinear_scale2")]
+    [InlineData("bilinear_scale2_align")]
     [InlineData("nearest_scale2")]
     public void Upsample(string name)
     {
         var g = GoldenFile.Load(name);
-        Assert.False(g.Param<bool>("align_corners"));
         using var scope = DisposeScope.Enter();
         var x = g.ToTensor("x", requiresGrad: true);
 
-        var y = F.Upsample(x, g.Param<int>("scale"), Mode(g));
+        var y = F.Upsample(x, g.Param<int>("scale"), Mode(g), g.Param<bool>("align_corners"));
         g.AssertClose("out", y, Rtol, Atol);
 
         y.Backward(g.ToTensor("grad_out"));
