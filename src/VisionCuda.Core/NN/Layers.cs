@@ -8,6 +8,12 @@ public sealed class ReLU : Module
     public override Tensor Forward(Tensor input) => F.Relu(input);
 }
 
+/// <summary>min(max(x, 0), 6), as torch.nn.ReLU6 (MobileNetV2).</summary>
+public sealed class ReLU6 : Module
+{
+    public override Tensor Forward(Tensor input) => F.Clamp(input, 0f, 6f);
+}
+
 public sealed class SiLU : Module
 {
     public override Tensor Forward(Tensor input) => F.Silu(input);

@@ -171,20 +171,27 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>
-    /// Freezes the first <paramref name="count"/> top-level children (Ultralytics' <c>freeze=N</c>) and returns the
-    /// names of the frozen parameters.
+    /// The layers that <c>freeze=N</c> counts, in order, with their dotted names. By default the top-level
+    /// children; a model whose top level is coarse (MobileNet's "features") overrides it with finer layers.
+    /// </summary>
+    public virtual IReadOnlyList<(string Name, Module Module)> FreezableLayers() => NamedChildren().ToList();
+
+    /// <summary>
+    /// Freezes the first <paramref name="count"/> layers of <see cref="FreezableLayers"/> (Ultralytics' <c>freeze=N</c>)
+    /// and returns the names of the frozen parameters.
     /// </summary>
     public IReadOnlyList<string> FreezeFirst(int count)
     {
+        var layers = FreezableLayers();
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), "freeze must be >= 0");
-        if (count > _children.Count)
-            throw new ArgumentOutOfRangeException(nameof(count), $"freeze={count} but {TypeName} has only {_children.Count} top-level layers");
+        if (count > layers.Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"freeze={count} but {TypeName} has only {layers.Count} layers");
         var frozen = new List<string>();
         for (int i = 0; i < count; i++)
         {
-            var (name, child) = _children[i];
-            child.RequiresGrad(false);
-            frozen.AddRange(child.NamedParameters().Select(p => Join(name, p.Name)));
+            var (name, layer) = layers[i];
+            layer.RequiresGrad(false);
+            frozen.AddRange(layer.NamedParameters().Select(p => Join(name, p.Name)));
         }
         return frozen;
     }
