@@ -52,6 +52,11 @@ public sealed class IlgpuMemoryPool
 {
     private readonly Accelerator _accelerator;
     private readonly Dictionary<long, Stack<MemoryBuffer1D<byte, Stride1D.Dense>>> _free = new();
+
+    // Every buffer the pool has handed out stays referenced here: a storage that is never disposed becomes
+    // unreachable together with its buffer, and ILGPU's own finalizer on the buffer would otherwise free the memory
+    // before (or while) the storage's finalizer hands it back to the pool.
+    private readonly HashSet<MemoryBuffer1D<byte, Stride1D.Dense>> _live = new(ReferenceEqualityComparer.Instance);
     private readonly object _gate = new();
     private long _pooledBytes;
     private bool _disposed;
@@ -81,8 +86,10 @@ public sealed class IlgpuMemoryPool
                 return stack.Pop();
             }
             FreshAllocations++;
+            var buffer = _accelerator.Allocate1D<byte>(bytes);
+            _live.Add(buffer);
+            return buffer;
         }
-        return _accelerator.Allocate1D<byte>(bytes);
     }
 
     public void Return(MemoryBuffer1D<byte, Stride1D.Dense> buffer)
@@ -98,6 +105,7 @@ public sealed class IlgpuMemoryPool
                 _pooledBytes += bytes;
                 return;
             }
+            _live.Remove(buffer);
             buffer.Dispose();
         }
     }
@@ -108,7 +116,12 @@ public sealed class IlgpuMemoryPool
         lock (_gate)
         {
             foreach (var stack in _free.Values)
-                while (stack.Count > 0) stack.Pop().Dispose();
+                while (stack.Count > 0)
+                {
+                    var buffer = stack.Pop();
+                    _live.Remove(buffer);
+                    buffer.Dispose();
+                }
             _free.Clear();
             _pooledBytes = 0;
         }
@@ -119,6 +132,7 @@ public sealed class IlgpuMemoryPool
         lock (_gate)
         {
             Trim();
+            _live.Clear();
             _disposed = true;
         }
     }

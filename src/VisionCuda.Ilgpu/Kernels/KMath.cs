@@ -9,8 +9,9 @@ internal static class KMath
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
     /// <summary>
-    /// tanh with a series near zero: the GPU fallback library builds tanh from exp(2x), which loses all relative
-    /// precision for small |x|; below 0.25 the odd Taylor series to x^11 is exact to float rounding.
+    /// tanh with a series near zero: ILGPU.Algorithms' PTX tanh is built from exp(2x), which loses all relative
+    /// precision for small |x|; below 0.25 the odd Taylor series to x^11 is exact to float rounding. Elsewhere
+    /// MathF.Tanh (native on the CPU and OpenCL accelerators).
     /// </summary>
     public static float Tanh(float x)
     {
@@ -26,10 +27,7 @@ internal static class KMath
             p = p * x2 - 1f / 3f;
             return x + x * x2 * p;
         }
-        if (ax > 20f) return x > 0f ? 1f : -1f;
-        float e = MathF.Exp(2f * ax);
-        float t = 1f - 2f / (e + 1f);
-        return x < 0f ? -t : t;
+        return MathF.Tanh(x);
     }
 
     /// <summary>x^a with PyTorch's exact special cases (x*x, copy, sqrt, 1), as the Cpu backend does.</summary>
