@@ -24,7 +24,7 @@ internal static unsafe class ColumnOps
         hi = Math.Clamp(hi, lo, len);
     }
 
-    /// <summary>col[c*R*S + r*S + s, p - p0] for channels c in [c0, c1) of the group at <paramref name="xg"/>.</summary>
+    /// <summary>col[c*R*S + r*S + s, p - p0] for channels c in [c0, c1) of the group at <paramref name="xg"/>; columns [p1-p0, ldcol) are zeroed.</summary>
     public static void Im2Col(in Conv2dGeometry g, float* xg, int c0, int c1, int p0, int p1, float* col, long ldcol)
     {
         int H = g.H, W = g.W, OW = g.OutW, sh = g.StrideH, sw = g.StrideW;
@@ -65,6 +65,7 @@ internal static unsafe class ColumnOps
                     ow = 0;
                     oh++;
                 }
+                if (ldcol > p1 - p0) new Span<float>(d, (int)(ldcol - (p1 - p0))).Clear();
             }
         }
     }
