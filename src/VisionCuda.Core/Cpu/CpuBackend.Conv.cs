@@ -100,8 +100,8 @@ public sealed unsafe partial class CpuBackend
             };
             if (pointwise)
             {
-                o.B = xg + p0; o.Bks = inPlane;
-                DirectGemm.Run(o, inner);
+                // The plane's row stride (H*W) can map many k rows onto few L1 sets: pack B instead.
+                Sgemm.Run(false, false, kg, len, cg, 1f, wg, cg, xg + p0, inPlane, 0f, yg + p0, outPlane, inner);
             }
             else
             {
@@ -149,13 +149,9 @@ public sealed unsafe partial class CpuBackend
             {
                 int n = item / (G * nChunksP), rest = item % (G * nChunksP), grp = rest / nChunksP, ci = rest % nChunksP;
                 int p0 = ci * chunkP, p1 = Math.Min(P_, p0 + chunkP);
-                var o = new DirectGemm.Operands
-                {
-                    M = cg, N = p1 - p0, K = kg, A = pw + (long)grp * kg * crs, Ars = 1, Aks = cg,
-                    B = pdy + ((long)n * geo.K + (long)grp * kg) * outPlane + p0, Bss = 16, Bks = outPlane,
-                    Alpha = 1f, Beta = 0f, C = pdx + ((long)n * geo.C + (long)grp * cg) * inPlane + p0, Ldc = inPlane,
-                };
-                DirectGemm.Run(o, inner);
+                Sgemm.Run(true, false, cg, p1 - p0, kg, 1f, pw + (long)grp * kg * crs, cg,
+                    pdy + ((long)n * geo.K + (long)grp * kg) * outPlane + p0, outPlane, 0f,
+                    pdx + ((long)n * geo.C + (long)grp * cg) * inPlane + p0, inPlane, inner);
             });
             return;
         }
@@ -281,7 +277,15 @@ public sealed unsafe partial class CpuBackend
         finally { Pool.Return(partialBlock); }
     }
 
-    private static int Round16(int v) => (v + 15) & ~15;
+    /// <summary>
+    /// Leading dimension of a column buffer: a multiple of 16 floats (one cache line, so the micro-kernel reads
+    /// whole lines), made an odd number of lines so that the 256 rows of a KC block spread over all L1 sets.
+    /// </summary>
+    private static int Round16(int v)
+    {
+        int ld = (v + 15) & ~15;
+        return (ld / 16) % 2 == 0 ? ld + 16 : ld;
+    }
 
     /// <summary>dbias[k] = sum over n, oh, ow of dy: per channel, planes in image order, each plane a fixed-order sum.</summary>
     private void BiasGradient(in Conv2dGeometry g, float* pdy, float* pdb)
