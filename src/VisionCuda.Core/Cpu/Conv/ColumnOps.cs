@@ -42,23 +42,23 @@ internal static unsafe class ColumnOps
                     int ih = oh * sh - g.PadH + r * g.DilationH;
                     if ((uint)ih >= (uint)H)
                     {
-                        new Span<float>(d, len).Clear();
+                        VecOps.Zero(d, len);
                     }
                     else
                     {
                         int iwBase = ow * sw - g.PadW + s * g.DilationW;
                         ValidRange(iwBase, sw, W, len, out int lo, out int hi);
-                        if (lo > 0) new Span<float>(d, lo).Clear();
+                        if (lo > 0) VecOps.Zero(d, lo);
                         float* src = xc + (long)ih * W + iwBase;
                         if (sw == 1)
                         {
-                            new ReadOnlySpan<float>(src + lo, hi - lo).CopyTo(new Span<float>(d + lo, hi - lo));
+                            VecOps.Copy(src + lo, d + lo, hi - lo);
                         }
                         else
                         {
                             for (int t = lo; t < hi; t++) d[t] = src[t * sw];
                         }
-                        if (hi < len) new Span<float>(d + hi, len - hi).Clear();
+                        if (hi < len) VecOps.Zero(d + hi, len - hi);
                     }
                     d += len;
                     remaining -= len;
