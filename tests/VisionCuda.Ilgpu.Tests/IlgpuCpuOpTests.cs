@@ -16,3 +16,12 @@ public sealed class IlgpuCudaOpTests : OpSuite
     {
     }
 }
+
+/// <summary>The whole op suite on the first OpenCL device ILGPU accepts; skipped where there is none.</summary>
+[Trait("Category", "Gpu")]
+public sealed class IlgpuOpenCLOpTests : OpSuite
+{
+    public IlgpuOpenCLOpTests() : base("ilgpu:cl:0")
+    {
+    }
+}
