@@ -1,5 +1,7 @@
-// fiber.cpp -- see fiber.hpp. The x86-64 switch follows the System V ABI: rbx, rbp, r12-r15 are callee-saved, plus
-// the MXCSR and x87 control words (rounding modes must not leak between contexts).
+// fiber.cpp -- see fiber.hpp. The x86-64 switch follows the System V ABI: rbx, rbp, r12-r15 are callee-saved.
+// The MXCSR / x87 control words are deliberately not switched (ldmxcsr/fldcw cost more than the rest of the switch):
+// every context runs with the process's default rounding mode, and kernels never change it. The 8-byte slot below
+// the saved registers only keeps the frame 16-byte aligned.
 #include "fiber.hpp"
 
 #include <cstdint>
@@ -24,12 +26,8 @@ vc_emu_fiber_switch:
     pushq %r14
     pushq %r15
     subq $8, %rsp
-    stmxcsr (%rsp)
-    fnstcw 4(%rsp)
     movq %rsp, (%rdi)
     movq %rsi, %rsp
-    ldmxcsr (%rsp)
-    fldcw 4(%rsp)
     addq $8, %rsp
     popq %r15
     popq %r14
@@ -56,16 +54,12 @@ namespace vc_emu
 #if defined(__x86_64__)
 void init_fiber(Fiber& fiber, void* stackBase, std::size_t stackSize, FiberEntry entry, void* arg)
 {
-    // Frame that vc_emu_fiber_switch "returns" into: [mxcsr|fpucw][r15][r14][r13=entry][r12=arg][rbx][rbp][ret].
+    // Frame that vc_emu_fiber_switch "returns" into: [pad][r15][r14][r13=entry][r12=arg][rbx][rbp][ret].
     // After its final `ret` the trampoline runs with rsp 16-byte aligned, so its `call` enters entry() with the
     // alignment the ABI expects.
     auto top = (reinterpret_cast<std::uintptr_t>(stackBase) + stackSize) & ~std::uintptr_t{15};
     auto* frame = reinterpret_cast<std::uint64_t*>(top - 16 - 64);
-    std::uint32_t mxcsr;
-    std::uint16_t fpucw;
-    asm volatile("stmxcsr %0" : "=m"(mxcsr));
-    asm volatile("fnstcw %0" : "=m"(fpucw));
-    frame[0] = mxcsr | (static_cast<std::uint64_t>(fpucw) << 32);
+    frame[0] = 0;                                          // alignment pad
     frame[1] = 0;                                          // r15
     frame[2] = 0;                                          // r14
     frame[3] = reinterpret_cast<std::uint64_t>(entry);     // r13
