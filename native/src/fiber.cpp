@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if defined(__x86_64__)
+#if defined(VC_EMU_ASM_FIBERS)
 extern "C" void vc_emu_fiber_switch(void** saveSp, void* loadSp);
 extern "C" void vc_emu_fiber_trampoline();
 
@@ -51,7 +51,7 @@ vc_emu_fiber_trampoline:
 
 namespace vc_emu
 {
-#if defined(__x86_64__)
+#if defined(VC_EMU_ASM_FIBERS)
 void init_fiber(Fiber& fiber, void* stackBase, std::size_t stackSize, FiberEntry entry, void* arg)
 {
     // Frame that vc_emu_fiber_switch "returns" into: [pad][r15][r14][r13=entry][r12=arg][rbx][rbp][ret].

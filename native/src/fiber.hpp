@@ -3,7 +3,7 @@
 // A Fiber is a saved stack pointer. switch_fiber(from, to) saves the callee-saved registers of the running context
 // on its own stack, stores its stack pointer into `from`, and resumes `to`. On x86-64 this is a dozen instructions
 // of assembly (no signal-mask syscall, unlike swapcontext, which matters: a conv launch switches a million times);
-// elsewhere it falls back to ucontext (makecontext/swapcontext).
+// elsewhere (or with -DVC_EMU_UCONTEXT) it falls back to ucontext (makecontext/swapcontext).
 //
 // Stacks come from a StackPool: one mmap per pool slot with a PROT_NONE guard page below it, so a kernel that
 // overflows its fiber stack faults instead of silently corrupting its neighbour's stack.
@@ -12,7 +12,9 @@
 #include <cstddef>
 #include <vector>
 
-#if !defined(__x86_64__)
+#if defined(__x86_64__) && !defined(VC_EMU_UCONTEXT)
+#define VC_EMU_ASM_FIBERS 1
+#else
 #include <ucontext.h>
 #endif
 
@@ -22,7 +24,7 @@ using FiberEntry = void (*)(void* arg);
 
 struct Fiber
 {
-#if defined(__x86_64__)
+#if defined(VC_EMU_ASM_FIBERS)
     void* sp = nullptr;
 #else
     ucontext_t context{};
