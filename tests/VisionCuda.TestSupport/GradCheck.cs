@@ -33,6 +33,21 @@ public static class GradCheck
         return input;
     }
 
+    /// <summary>
+    /// Distinct values spaced at least 2/n apart (a shuffled ramp over [-1, 1]): for max-type ops, no two values can
+    /// swap order within a finite-difference step, so the op is differentiable at every point used.
+    /// </summary>
+    public static Input DistinctRand(int[] shape, ulong seed)
+    {
+        int n = (int)Shapes.Numel(shape);
+        var keys = new float[n];
+        VisionCuda.Random.Philox.FillUniform(keys, seed, 0, 0f, 1f);
+        var order = Enumerable.Range(0, n).OrderBy(i => keys[i]).ToArray();
+        var data = new float[n];
+        for (int rank = 0; rank < n; rank++) data[order[rank]] = -1f + 2f * rank / Math.Max(1, n - 1);
+        return new Input(shape, data);
+    }
+
     public static Input Constant(int[] shape, float[] data) => new(shape, data, Differentiable: false);
 
     public static void Check(Func<Tensor[], Tensor> f, Input[] inputs, IBackend? backend = null,
