@@ -60,6 +60,21 @@ public class ModelZooTests
         Assert.True(mb.StateDict()["features.2.conv.0.0.weight"].RequiresGrad);
     }
 
+    [Theory]
+    [InlineData("cnn")]
+    [InlineData("resnet18")]
+    [InlineData("mobilenet")]
+    public void BackboneAndHeadPartitionTheParameters(string name)
+    {
+        using var m = ModelFactory.Create(name, 5, 3);
+        var c = Assert.IsAssignableFrom<IClassifier>(m);
+        Assert.Equal(5, c.Head.OutFeatures);
+        Assert.Equal(m.ParameterCount(), c.BackboneParameters().Sum(p => p.Numel) + c.Head.ParameterCount());
+        using var opt = new Sgd(new[] { new ParamGroup(c.BackboneParameters(), lr: 1e-4), new ParamGroup(c.Head.Parameters()) }, lr: 1e-2);
+        Assert.Equal(1e-4, opt.ParamGroups[0].Lr);
+        Assert.Equal(1e-2, opt.ParamGroups[1].Lr);
+    }
+
     [Fact]
     public void UnknownModelListsKnownNames()
     {
