@@ -308,6 +308,28 @@ public abstract class Module : IDisposable
 
     public override string ToString() => $"{TypeName}({ParameterCount():N0} parameters)";
 
+    /// <summary>
+    /// One line in Ultralytics' style, e.g. "resnet18 summary: 62 layers, 11,689,512 parameters, 11,689,512 gradients"
+    /// (layers = modules that own parameters; gradients = trainable parameters).
+    /// </summary>
+    public string Summary(string? name = null)
+    {
+        int layers = Modules().Count(m => m._parameters.Count > 0);
+        return $"{name ?? TypeName} summary: {layers} layers, {ParameterCount():N0} parameters, {ParameterCount(trainableOnly: true):N0} gradients";
+    }
+
+    /// <summary>A multi-line table of the top-level layers (index, name, type, parameters), for --verbose output.</summary>
+    public string Describe()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine($"{"",3}  {"name",-14} {"params",12}  module");
+        int i = 0;
+        foreach (var (name, layer) in FreezableLayers())
+            sb.AppendLine($"{i++,3}  {name,-14} {layer.ParameterCount(),12:N0}  {layer.TypeName}");
+        sb.Append(Summary());
+        return sb.ToString();
+    }
+
     public void Dispose()
     {
         if (_disposed) return;

@@ -176,6 +176,8 @@ public class ModuleTests
         Assert.True(net.StateDict()["fc.weight"].RequiresGrad);
         Assert.Equal(net.ParameterCount() - 8 * 3 * 9 - 16, net.ParameterCount(trainableOnly: true));
         Assert.Throws<ArgumentOutOfRangeException>(() => net.FreezeFirst(99));
+        Assert.Equal($"MiniResNet summary: 11 layers, {net.ParameterCount():N0} parameters, {net.ParameterCount(true):N0} gradients", net.Summary());
+        Assert.Contains("layer1", net.Describe());
     }
 
     [Fact]
