@@ -30,22 +30,7 @@ public sealed unsafe partial class CpuBackend
                     for (int ow = 0; ow < win.OutW; ow++)
                     {
                         int w0 = win.W0[ow], w1 = win.W1[ow];
-                        float best = float.NegativeInfinity;
-                        int bi = h0 * w + w0;
-                        for (int ih = h0; ih < h1; ih++)
-                        {
-                            float* row = xp + ih * w;
-                            for (int iw = w0; iw < w1; iw++)
-                            {
-                                float v = row[iw];
-                                // PyTorch's rule: a NaN always replaces the current max.
-                                if (v > best || float.IsNaN(v))
-                                {
-                                    best = v;
-                                    bi = ih * w + iw;
-                                }
-                            }
-                        }
+                        var (best, bi) = PoolWindows.MaxInWindow(xp, w, h0, h1, w0, w1);
                         yp[oh * win.OutW + ow] = best;
                         ip[oh * win.OutW + ow] = bi;
                     }

@@ -47,6 +47,38 @@ internal sealed class PoolWindows
         return (lo, hi, ext);
     }
 
+    /// <summary>
+    /// Max of the window [h0, h1) x [w0, w1) of a plane of width <paramref name="w"/>, and its h*W+w index, with
+    /// PyTorch's rule (a strictly greater value or any NaN replaces the current max): so the first maximum wins,
+    /// and with NaNs present the last NaN wins. Done as a branch-free max scan (MathF.Max propagates NaN) and a
+    /// search for the winner, because a compare-and-branch per element mispredicts on real data.
+    /// </summary>
+    public static unsafe (float value, int index) MaxInWindow(float* plane, int w, int h0, int h1, int w0, int w1)
+    {
+        float best = float.NegativeInfinity;
+        for (int ih = h0; ih < h1; ih++)
+        {
+            float* row = plane + ih * w;
+            for (int iw = w0; iw < w1; iw++) best = MathF.Max(best, row[iw]);
+        }
+        if (float.IsNaN(best))
+        {
+            for (int ih = h1 - 1; ih >= h0; ih--)
+            {
+                float* row = plane + ih * w;
+                for (int iw = w1 - 1; iw >= w0; iw--)
+                    if (float.IsNaN(row[iw])) return (best, ih * w + iw);
+            }
+        }
+        for (int ih = h0; ih < h1; ih++)
+        {
+            float* row = plane + ih * w;
+            for (int iw = w0; iw < w1; iw++)
+                if (row[iw] == best) return (best, ih * w + iw);
+        }
+        return (best, h0 * w + w0); // all -inf (or empty): the first position, as PyTorch's initial index
+    }
+
     /// <summary>Average-pool divisor of output (oh, ow); 0 for a window entirely in the padding.</summary>
     public int Divisor(int oh, int ow)
     {
