@@ -250,6 +250,32 @@ public sealed unsafe partial class CudaBackend : IBackend
         throw new CudaException(rc, _api.ErrorName(rc), _api.ErrorString(rc), call, kernel, cfg);
     }
 
+    /// <summary>
+    /// Average milliseconds of <paramref name="body"/> (which queues work on this backend) over
+    /// <paramref name="iterations"/> runs, timed with CUDA events on the stream (a host stopwatch around a sync when
+    /// the library has no timing events). One untimed run first.
+    /// </summary>
+    public double MeasureMilliseconds(Action body, int iterations)
+    {
+        _context.MakeCurrent();
+        body();
+        SyncStream();
+        if (_api.cuEventCreate != null && _api.cuEventElapsedTime != null && _api.cuEventRecord != null)
+        {
+            using var start = new CudaEvent(_api, timing: true);
+            using var end = new CudaEvent(_api, timing: true);
+            start.Record(_stream);
+            for (int i = 0; i < iterations; i++) body();
+            end.Record(_stream);
+            end.Synchronize();
+            return CudaEvent.Elapsed(start, end) / iterations;
+        }
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < iterations; i++) body();
+        SyncStream();
+        return sw.Elapsed.TotalMilliseconds / iterations;
+    }
+
     // ---- cuBLAS ------------------------------------------------------------------------------------------------
 
     private CublasApi Blas => _blasApi ?? (_blasApiLazy ??= NativeLibraries.RealBlas());

@@ -124,11 +124,21 @@ internal static unsafe class NativeLibraries
         {
             if (_realBlas is not null) return _realBlas;
             var tried = new List<string>();
+            // the loader's search path first, then the usual toolkit locations (often not in ld.so.conf)
+            var dirs = new List<string> { "" };
+            foreach (var env in new[] { "CUDA_HOME", "CUDA_PATH" })
+                if (Environment.GetEnvironmentVariable(env) is { Length: > 0 } root) dirs.Add(Path.Combine(root, "lib64"));
+            dirs.AddRange(new[] { "/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib", "/usr/lib/x86_64-linux-gnu" });
             foreach (var v in new[] { "13", "12", "11" })
             {
-                NativeLibrary.TryLoad($"libcublasLt.so.{v}", out _);
-                if (NativeLibrary.TryLoad($"libcublas.so.{v}", out var h))
-                    return _realBlas = new CublasApi(h, $"libcublas.so.{v}");
+                foreach (var dir in dirs)
+                {
+                    string lt = Path.Combine(dir, $"libcublasLt.so.{v}"), blas = Path.Combine(dir, $"libcublas.so.{v}");
+                    if (dir.Length > 0 && !File.Exists(blas)) continue;
+                    NativeLibrary.TryLoad(lt, out _);
+                    if (NativeLibrary.TryLoad(blas, out var h))
+                        return _realBlas = new CublasApi(h, blas);
+                }
                 tried.Add($"libcublas.so.{v}");
             }
             throw new CudaException($"cuBLAS could not be loaded (tried {string.Join(", ", tried)}); set UseCublas = false to use VisionCuda's own GEMM kernel");
