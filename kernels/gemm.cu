@@ -129,3 +129,20 @@ VC_KERNEL vc_gemm_f32(int transA, int transB, int m, int n, int k, float alpha,
     }
 }
 VC_REGISTER(vc_gemm_f32);
+
+// Split-K epilogue: the host splits a GEMM whose C tile grid is too small to fill the device (conv backward-weight:
+// C is K x CRS, k is N*OH*OW) into `splits` k-slices written to a workspace [splits][m*n] by vc_gemm_f32 (alpha 1,
+// beta 0). This kernel sums the slices in slice order (fixed: deterministic, no atomics) and applies alpha/beta.
+// C is packed (ldc == n). One thread per element of C, grid-stride.
+VC_KERNEL vc_gemm_splitk_reduce_f32(const float* ws, float* C, long long mn, int splits, float alpha, float beta)
+{
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < mn; i += (long long)gridDim.x * blockDim.x)
+    {
+        float acc = 0.0f;
+        for (int s = 0; s < splits; s++) acc += ws[(long long)s * mn + i];
+        float v = alpha * acc;
+        if (beta != 0.0f) v += beta * C[i];
+        C[i] = v;
+    }
+}
+VC_REGISTER(vc_gemm_splitk_reduce_f32);

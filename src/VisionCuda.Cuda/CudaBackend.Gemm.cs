@@ -46,6 +46,36 @@ public sealed unsafe partial class CudaBackend
                     launchConfig: $"m={m} n={n} k={k} batch={batch} transA={transA} transB={transB}");
             return;
         }
+        // Our kernel. A C grid too small to fill the device with a long k (conv backward-weight) is split along k
+        // into slices summed afterwards in a fixed order (deterministic split-K).
+        long tiles = (long)((n + 127) / 128) * ((m + 127) / 128) * batch;
+        int target = MultiprocessorCount * 2;
+        if (batch == 1 && tiles < target && k >= 2048)
+        {
+            int splits = (int)Math.Min(Math.Min((target + tiles - 1) / tiles, k / 512), 64);
+            if (splits >= 2)
+            {
+                int kc = ((k + splits - 1) / splits + 7) / 8 * 8;
+                int full = k / kc, rest = k - full * kc;
+                splits = full + (rest > 0 ? 1 : 0);
+                long mn = (long)m * n;
+                using var ws = new Temp(this, splits * mn);
+                long sa = transA ? (long)kc * lda : kc, sb = transB ? kc : (long)kc * ldb;
+                OwnGemm(transA, transB, m, n, kc, 1f, a, lda, sa, b, ldb, sb, 0f, ws.Ptr, ldc, mn, full);
+                if (rest > 0)
+                    OwnGemm(transA, transB, m, n, rest, 1f, a.Offset(full * sa * 4), lda, 0, b.Offset(full * sb * 4), ldb, 0,
+                        0f, ws.Ptr.Offset(full * mn * 4), ldc, 0, 1);
+                Launch1D(K.vc_gemm_splitk_reduce_f32, mn, ws.Ptr, c, mn, splits, alpha, beta);
+                return;
+            }
+        }
+        OwnGemm(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+    }
+
+    private void OwnGemm(bool transA, bool transB, int m, int n, int k, float alpha,
+                         DevPtr a, int lda, long strideA, DevPtr b, int ldb, long strideB,
+                         float beta, DevPtr c, int ldc, long strideC, int batch)
+    {
         uint gx = (uint)((n + 127) / 128), gy = (uint)((m + 127) / 128);
         for (int b0 = 0; b0 < batch; b0 += 65535)
         {

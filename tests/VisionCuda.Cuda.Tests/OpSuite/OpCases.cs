@@ -153,6 +153,21 @@ public static class OpCases
                     SetCublas(t, true);
                 });
 
+        foreach (var (ta, tb) in new[] { (false, false), (true, true), (false, true) })
+            Add($"gemm(split-k,transA={ta},transB={tb},cublas=False)", t =>
+            {
+                // a 1-tile C with a long k takes the deterministic split-K path of the own kernel (with a k remainder)
+                SetCublas(t, false);
+                const int m = 40, n = 50, k = 3001;
+                var a = t.Pair(t.Uniform(m * k, 0f, 1f));
+                var b = t.Pair(t.Uniform(k * n, 0f, 1f));
+                var c = t.Pair(t.Uniform(m * n));
+                t.Device.Gemm(ta, tb, m, n, k, 0.5f, a.D, 0, 0, b.D, 0, 0, 0.25f, c.D, 0, 0);
+                t.Cpu.Gemm(ta, tb, m, n, k, 0.5f, a.C, 0, 0, b.C, 0, 0, 0.25f, c.C, 0, 0);
+                t.Reduction(c, "split-k gemm");
+                SetCublas(t, true);
+            });
+
         // ---- convolution ----
         var geoms = new (string Name, Conv2dGeometry G)[]
         {
