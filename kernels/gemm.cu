@@ -4,33 +4,45 @@
 //           strides (0 reuses one matrix for every batch item). transA/transB != 0 mean A is stored k x m /
 //           B is stored n x k. beta == 0 never reads C (it may hold garbage). Offsets are applied by the host.
 // Tiling:   one 256-thread block computes a 128 x 128 tile of C; the k loop walks 8-wide slices staged in shared
-//           memory (As[8][128+4], Bs[8][128+4], k-major so the inner product reads rows). Each thread owns an 8 x 8
-//           register tile at rows ty + 16*i and columns tx + 16*j (tx = tid % 16, ty = tid / 16): the B reads of a
-//           warp hit 16 consecutive banks, the A reads broadcast, and C stores are 64-byte coalesced runs.
-//           The next k slice is prefetched into registers while the current one is multiplied.
-//           The +4 padding makes the transposing stores (A not transposed, B transposed) conflict free.
+//           memory, k-major (As[k][m], Bs[k][n]) and double-buffered: while slice i is multiplied out of one buffer,
+//           slice i+1 is loaded from global memory into registers and then stored into the other buffer, so there is
+//           one barrier per slice. Each thread owns an 8 x 8 register tile: rows ty*4+{0..3} and 64+ty*4+{0..3},
+//           columns tx*4+{0..3} and 64+tx*4+{0..3} (tx = tid % 16, ty = tid / 16), so each k step reads its operands
+//           as four 16-byte shared loads (a warp's B reads are 16 consecutive float4: conflict free; A reads broadcast)
+//           and C is written in 64-byte runs per quarter warp.
+//           Rows of the shared tiles are padded by 4 floats (stays 16-byte aligned) so the transposing stores of a
+//           k-contiguous source (A plain, B transposed) do not conflict.
 // Grid:     x = ceil(n/128) column tiles, y = ceil(m/128) row tiles, z = batch items (host splits > 65535).
 // Assumes:  blockDim.x == 256; any m, n, k >= 1 (edges are zero-filled on load and masked on store).
-// Order:    each C element is a fixed-order sum over k (slices in order, FMA chain per thread): deterministic.
+// Order:    each C element is a fixed-order FMA chain over k: deterministic (and a long k with a small C grid is
+//           split by the host into slices summed in order by vc_gemm_splitk_reduce_f32).
 #include "common.cuh"
 
 #define GM_BM 128
 #define GM_BN 128
 #define GM_BK 8
-#define GM_PAD 4
+#define GM_LD (GM_BM + 4)
 #if defined(__CUDA_ARCH__)
 #define GM_UNROLL _Pragma("unroll")
 #else
 #define GM_UNROLL
 #endif
 
+struct __attribute__((aligned(16))) gm_f4
+{
+    float x, y, z, w;
+};
+
 VC_KERNEL vc_gemm_f32(int transA, int transB, int m, int n, int k, float alpha,
                       const float* A, int lda, long long strideA,
                       const float* B, int ldb, long long strideB,
                       float beta, float* C, int ldc, long long strideC)
 {
-    VC_SHARED(float, As, [GM_BK][GM_BM + GM_PAD]);
-    VC_SHARED(float, Bs, [GM_BK][GM_BN + GM_PAD]);
+    // [buffer][k][GM_LD floats] viewed as float4 for the compute reads
+    VC_SHARED(gm_f4, As4, [2][GM_BK][GM_LD / 4]);
+    VC_SHARED(gm_f4, Bs4, [2][GM_BK][GM_LD / 4]);
+    float* As = (float*)As4;
+    float* Bs = (float*)Bs4;
 
     const int tid = threadIdx.x;
     const int tx = tid & 15;
@@ -61,7 +73,6 @@ VC_KERNEL vc_gemm_f32(int transA, int transB, int m, int n, int k, float alpha,
         GM_UNROLL
         for (int j = 0; j < 8; j++) acc[i][j] = 0.0f;
 
-    // load slice k0 into registers
     GM_UNROLL
     for (int q = 0; q < 4; q++)
     {
@@ -70,22 +81,23 @@ VC_KERNEL vc_gemm_f32(int transA, int transB, int m, int n, int k, float alpha,
         int gc = n0 + bCol[q], hk = bK[q];
         rb[q] = (gc < n && hk < k) ? (transB ? B[(long long)gc * ldb + hk] : B[(long long)hk * ldb + gc]) : 0.0f;
     }
+    GM_UNROLL
+    for (int q = 0; q < 4; q++)
+    {
+        As[aK[q] * GM_LD + aRow[q]] = ra[q];
+        Bs[bK[q] * GM_LD + bCol[q]] = rb[q];
+    }
+    vc_sync();
 
+    int cur = 0;
     for (int k0 = 0; k0 < k; k0 += GM_BK)
     {
-        GM_UNROLL
-    for (int q = 0; q < 4; q++)
-        {
-            As[aK[q]][aRow[q]] = ra[q];
-            Bs[bK[q]][bCol[q]] = rb[q];
-        }
-        vc_sync();
-
         int k1 = k0 + GM_BK;
-        if (k1 < k)
+        bool more = k1 < k;
+        if (more)
         {
             GM_UNROLL
-    for (int q = 0; q < 4; q++)
+            for (int q = 0; q < 4; q++)
             {
                 int gr = m0 + aRow[q], gk = k1 + aK[q];
                 ra[q] = (gr < m && gk < k) ? (transA ? A[(long long)gk * lda + gr] : A[(long long)gr * lda + gk]) : 0.0f;
@@ -97,27 +109,41 @@ VC_KERNEL vc_gemm_f32(int transA, int transB, int m, int n, int k, float alpha,
         GM_UNROLL
         for (int kk = 0; kk < GM_BK; kk++)
         {
-            float a[8], b[8];
-            GM_UNROLL
-            for (int i = 0; i < 8; i++) a[i] = As[kk][ty + 16 * i];
-            GM_UNROLL
-            for (int j = 0; j < 8; j++) b[j] = Bs[kk][tx + 16 * j];
+            gm_f4 a0 = As4[cur][kk][ty], a1 = As4[cur][kk][16 + ty];
+            gm_f4 b0 = Bs4[cur][kk][tx], b1 = Bs4[cur][kk][16 + tx];
+            float a[8] = { a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w };
+            float b[8] = { b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w };
             GM_UNROLL
             for (int i = 0; i < 8; i++)
                 GM_UNROLL
                 for (int j = 0; j < 8; j++) acc[i][j] = vc_fmaf(a[i], b[j], acc[i][j]);
         }
-        vc_sync(); // everyone is done reading this slice before it is overwritten
+
+        if (more)
+        {
+            // The other buffer was last read in the previous slice, which every thread finished before the barrier
+            // that ended it, so it can be overwritten now.
+            float* An = As + (1 - cur) * GM_BK * GM_LD;
+            float* Bn = Bs + (1 - cur) * GM_BK * GM_LD;
+            GM_UNROLL
+            for (int q = 0; q < 4; q++)
+            {
+                An[aK[q] * GM_LD + aRow[q]] = ra[q];
+                Bn[bK[q] * GM_LD + bCol[q]] = rb[q];
+            }
+            vc_sync();
+            cur = 1 - cur;
+        }
     }
 
     GM_UNROLL
     for (int i = 0; i < 8; i++)
     {
-        int r = m0 + ty + 16 * i;
+        int r = m0 + (i < 4 ? ty * 4 + i : 64 + ty * 4 + (i - 4));
         GM_UNROLL
         for (int j = 0; j < 8; j++)
         {
-            int c = n0 + tx + 16 * j;
+            int c = n0 + (j < 4 ? tx * 4 + j : 64 + tx * 4 + (j - 4));
             if (r < m && c < n)
             {
                 float* p = C + (long long)r * ldc + c;
