@@ -8,6 +8,9 @@ using VisionCuda.Random;
 // VisionCuda GPU runner: `suite` runs the op-comparison suite on a device against the Cpu backend, `bench` times our
 // GEMM against cuBLAS and conv forward+backward. Default: both, on cuda:0. Exit code 1 when any case fails.
 //   VisionCuda.GpuRunner [suite] [bench] [--device cuda:0|cuda-emu] [--filter text]
+// Publish (trimmed, self-contained, ~25 MB, no dotnet needed on the GPU machine) and run:
+//   dotnet publish tools/VisionCuda.GpuRunner -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o publish/gpurunner
+//   publish/gpurunner/VisionCuda.GpuRunner
 var modes = args.Where(a => a is "suite" or "bench").ToHashSet();
 if (modes.Count == 0) modes = new() { "suite", "bench" };
 string device = Arg("--device") ?? "cuda:0";
