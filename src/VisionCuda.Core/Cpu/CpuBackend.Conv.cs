@@ -93,18 +93,26 @@ public sealed unsafe partial class CpuBackend
             float* xg = px + ((long)n * geo.C + (long)grp * cg) * inPlane;
             float* yg = py + ((long)n * geo.K + (long)grp * kg) * outPlane;
             float* wg = pw + (long)grp * kg * crs;
+            var o = new DirectGemm.Operands
+            {
+                M = kg, N = len, K = crs, A = wg, Ars = crs, Aks = 1, Bss = 16, Alpha = 1f, Beta = 0f,
+                C = yg + p0, Ldc = outPlane,
+            };
             if (pointwise)
             {
-                Sgemm.Run(false, false, kg, len, cg, 1f, wg, crs, xg + p0, inPlane, 0f, yg + p0, outPlane, inner);
+                // The plane's row stride (H*W) can map many k rows onto few L1 sets: pack B instead.
+                Sgemm.Run(false, false, kg, len, cg, 1f, wg, cg, xg + p0, inPlane, 0f, yg + p0, outPlane, inner);
             }
             else
             {
-                var block = RentFloats((long)crs * len);
+                int ld = Round16(len);
+                var block = RentFloats((long)crs * ld);
                 try
                 {
                     float* col = (float*)block.Pointer;
-                    ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, len));
-                    Sgemm.Run(false, false, kg, len, crs, 1f, wg, crs, col, len, 0f, yg + p0, outPlane, inner);
+                    ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, ld));
+                    o.B = col; o.Bks = ld; o.BPadded = true;
+                    DirectGemm.Run(o, inner);
                 }
                 finally { Pool.Return(block); }
             }
@@ -157,15 +165,20 @@ public sealed unsafe partial class CpuBackend
             float* dyg = pdy + ((long)n * geo.K + (long)grp * kg) * outPlane;
             float* wg = pw + (long)grp * kg * crs;
             new Span<float>(dxg, checked((int)(cg * inPlane))).Clear();
-            var block = RentFloats((long)crs * chunk);
+            var block = RentFloats((long)crs * Round16(chunk));
             try
             {
                 float* col = (float*)block.Pointer;
                 for (int ci = 0; ci < nChunks; ci++)
                 {
-                    int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
-                    Sgemm.Run(true, false, crs, len, kg, 1f, wg, crs, dyg + p0, outPlane, 0f, col, len, inner);
-                    ForChannels(inner, cg, (c0, c1) => ColumnOps.Col2ImAdd(geo, dxg, c0, c1, p0, p1, col, len));
+                    int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0, ld = Round16(len);
+                    var o = new DirectGemm.Operands
+                    {
+                        M = crs, N = len, K = kg, A = wg, Ars = 1, Aks = crs,
+                        B = dyg + p0, Bss = 16, Bks = outPlane, Alpha = 1f, Beta = 0f, C = col, Ldc = ld,
+                    };
+                    DirectGemm.Run(o, inner);
+                    ForChannels(inner, cg, (c0, c1) => ColumnOps.Col2ImAdd(geo, dxg, c0, c1, p0, p1, col, ld));
                 }
             }
             finally { Pool.Return(block); }
@@ -193,64 +206,85 @@ public sealed unsafe partial class CpuBackend
         int chunk = ChunkPixels(g), nChunks = (P_ + chunk - 1) / chunk;
         int partials = Math.Min(g.N, MaxWeightPartials);
         long groupW = (long)kg * crs;
-        CpuMemoryPool.Block? partialBlock = partials > 1 ? RentFloats(groupW * G * partials) : null;
+        int kgPad = Round16(kg), ldMax = Round16(chunk);
+        // Partials hold dW^T (crs x kg): the big operand (the column chunk) is then the GEMM's A, read in place.
+        var partialBlock = RentFloats(groupW * G * partials);
         try
         {
-            float* part = partialBlock is null ? null : (float*)partialBlock.Pointer;
+            float* part = (float*)partialBlock.Pointer;
             ForItems(G * partials, (item, inner) =>
             {
                 int grp = item / partials, pi = item % partials;
-                float* target = part == null ? pdw + grp * groupW : part + ((long)grp * partials + pi) * groupW;
-                float* wgDy0 = pdy + (long)grp * kg * outPlane;
-                float* xg0 = px + (long)grp * cg * inPlane;
-                var block = pointwise ? null : RentFloats((long)crs * chunk);
+                float* target = part + ((long)grp * partials + pi) * groupW;
+                float* dy0 = pdy + (long)grp * kg * outPlane;
+                float* x0 = px + (long)grp * cg * inPlane;
+                var colBlock = pointwise ? null : RentFloats((long)crs * ldMax);
+                var dyBlock = RentFloats((long)kgPad * chunk);
                 try
                 {
-                    float* col = block is null ? null : (float*)block.Pointer;
+                    float* col = colBlock is null ? null : (float*)colBlock.Pointer;
+                    float* dyT = (float*)dyBlock.Pointer;
                     bool first = true;
                     for (int n = pi; n < geo.N; n += partials)
                     {
-                        float* dyg = wgDy0 + (long)n * geo.K * outPlane;
-                        float* xg = xg0 + (long)n * geo.C * inPlane;
+                        float* dyg = dy0 + (long)n * geo.K * outPlane;
+                        float* xg = x0 + (long)n * geo.C * inPlane;
                         for (int ci = 0; ci < nChunks; ci++)
                         {
                             int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
-                            float beta = first ? 0f : 1f;
+                            // B(p, j) = dY[j, p0 + p] packed as 16-wide slivers of len rows.
+                            Packing.PackB(true, dyg + p0, outPlane, 0, len, 0, kg, dyT);
+                            var o = new DirectGemm.Operands
+                            {
+                                M = crs, N = kg, K = len, Aks = 1, B = dyT, Bss = (long)len * 16, Bks = 16, BPadded = true,
+                                Alpha = 1f, Beta = first ? 0f : 1f, C = target, Ldc = kg,
+                            };
                             if (pointwise)
                             {
-                                Sgemm.Run(false, true, kg, cg, len, 1f, dyg + p0, outPlane, xg + p0, inPlane, beta, target, cg, inner);
+                                o.A = xg + p0; o.Ars = inPlane;
                             }
                             else
                             {
-                                ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, len));
-                                Sgemm.Run(false, true, kg, crs, len, 1f, dyg + p0, outPlane, col, len, beta, target, crs, inner);
+                                int ld = Round16(len);
+                                ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, ld));
+                                o.A = col; o.Ars = ld;
                             }
+                            DirectGemm.Run(o, inner);
                             first = false;
                         }
                     }
                 }
-                finally { if (block is not null) Pool.Return(block); }
+                finally
+                {
+                    if (colBlock is not null) Pool.Return(colBlock);
+                    Pool.Return(dyBlock);
+                }
             });
 
-            if (part != null)
+            // dW[g] = (partial 0 + partial 1 + ...)^T, partials added in this order.
+            ForChannels(Threads, G, (g0, g1) =>
             {
-                // dW[g] = partial 0 + partial 1 + ... in this order; split over disjoint element ranges.
-                long total = groupW;
-                ForChannels(Threads, G * 16, (s0, s1) =>
+                for (int grp = g0; grp < g1; grp++)
                 {
-                    for (int s = s0; s < s1; s++)
-                    {
-                        int grp = s / 16, piece = s % 16;
-                        long e0 = total * piece / 16, e1 = total * (piece + 1) / 16;
-                        float* dst = pdw + grp * groupW + e0;
-                        float* src = part + (long)grp * partials * groupW + e0;
-                        new ReadOnlySpan<float>(src, (int)(e1 - e0)).CopyTo(new Span<float>(dst, (int)(e1 - e0)));
-                        for (int pi = 1; pi < partials; pi++) VecOps.Add(src + pi * groupW, dst, (int)(e1 - e0));
-                    }
-                });
-            }
+                    float* p0 = part + (long)grp * partials * groupW;
+                    for (int pi = 1; pi < partials; pi++) VecOps.Add(p0 + pi * groupW, p0, (int)groupW);
+                    float* dst = pdw + grp * groupW;
+                    for (int i = 0; i < crs; i++)
+                        for (int k = 0; k < kg; k++) dst[(long)k * crs + i] = p0[(long)i * kg + k];
+                }
+            });
         }
-        finally { if (partialBlock is not null) Pool.Return(partialBlock); }
+        finally { Pool.Return(partialBlock); }
+    }
+
+    /// <summary>
+    /// Leading dimension of a column buffer: a multiple of 16 floats (one cache line, so the micro-kernel reads
+    /// whole lines), made an odd number of lines so that the 256 rows of a KC block spread over all L1 sets.
+    /// </summary>
+    private static int Round16(int v)
+    {
+        int ld = (v + 15) & ~15;
+        return (ld / 16) % 2 == 0 ? ld + 16 : ld;
     }
 
     /// <summary>dbias[k] = sum over n, oh, ow of dy: per channel, planes in image order, each plane a fixed-order sum.</summary>
