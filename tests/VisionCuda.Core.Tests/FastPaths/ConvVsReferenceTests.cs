@@ -10,6 +10,7 @@ namespace VisionCuda.Core.Tests.FastPaths;
 /// elementwise. Inputs are uniform in [-1, 1]; the longest sums here (backward-weight, N*OH*OW up to ~300 terms)
 /// stay within the absolute term, so no looser norm-based check is needed.
 /// </summary>
+[Collection(CpuKernelCollection.Name)]
 public sealed class ConvVsReferenceTests
 {
     public static TheoryData<string, int[]> Cases() => new()
@@ -56,6 +57,8 @@ public sealed class ConvVsReferenceTests
         ReferenceConv.BackwardData(refGeo, dy, wt, dxRef);
         ReferenceConv.BackwardWeight(refGeo, x, dy, dwRef, withBias ? dbRef : null);
 
+        CpuKernelCollection.ForEachKernel(kernel =>
+        {
         foreach (int threads in new[] { 1, 2 })
         {
             var cpu = new CpuBackend(threads);
@@ -70,13 +73,14 @@ public sealed class ConvVsReferenceTests
             cpu.Conv2dBackwardData(geo, DY, Wt, DX);
             cpu.Conv2dBackwardWeight(geo, X, DY, DW, DB);
 
-            string what = $"{name} threads={threads}";
+            string what = $"{name} [{kernel}] threads={threads}";
             GemmVsReferenceTests.AssertClose(yRef, Down(cpu, Y, geo.OutputCount), what + " forward");
             GemmVsReferenceTests.AssertClose(dxRef, Down(cpu, DX, geo.InputCount), what + " backward-data");
             GemmVsReferenceTests.AssertClose(dwRef, Down(cpu, DW, geo.WeightCount), what + " backward-weight");
             if (DB is not null) GemmVsReferenceTests.AssertClose(dbRef, Down(cpu, DB, k), what + " bias grad");
             cpu.Dispose();
         }
+        });
     }
 
     /// <summary>Backward-weight reduces over the batch through fixed partials: 1, 2 and 3 threads agree bitwise.</summary>
@@ -86,6 +90,8 @@ public sealed class ConvVsReferenceTests
         var geo = new Conv2dGeometry(5, 6, 11, 10, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         var x = GemmVsReferenceTests.Random(geo.InputCount, 7);
         var dy = GemmVsReferenceTests.Random(geo.OutputCount, 8);
+        CpuKernelCollection.ForEachKernel(_ =>
+        {
         float[]? first = null, firstDb = null;
         foreach (int threads in new[] { 1, 2, 3 })
         {
@@ -96,6 +102,7 @@ public sealed class ConvVsReferenceTests
             if (first is null) { first = dw; firstDb = db; }
             else { Assert.Equal(first, dw); Assert.Equal(firstDb, db); }
         }
+        });
     }
 
     /// <summary>Column buffers come from the pool: a repeated call makes no fresh native allocation.</summary>
