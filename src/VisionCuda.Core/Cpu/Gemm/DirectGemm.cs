@@ -77,9 +77,10 @@ internal static unsafe class DirectGemm
                 o.C[i * o.Ldc + j] = o.Beta == 0f ? 0f : o.Beta * o.C[i * o.Ldc + j];
             return;
         }
-        for (int pc = 0; pc < k; pc += KC)
+        int KCb = Sgemm.KcFor(wide);
+        for (int pc = 0; pc < k; pc += KCb)
         {
-            int kc = Math.Min(KC, k - pc);
+            int kc = Math.Min(KCb, k - pc);
             float beta = pc == 0 ? o.Beta : 1f;
             for (int t = t0; t < t1; t++)
             {

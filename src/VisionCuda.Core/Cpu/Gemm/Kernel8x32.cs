@@ -23,6 +23,12 @@ internal static unsafe class Kernel8x32
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        // Bring the C tile towards L1 while the k loop runs: its rows are touched only in the epilogue.
+        for (int i = 0; i < mr; i++)
+        {
+            Sse.Prefetch0(c + i * ldc);
+            Sse.Prefetch0(c + i * ldc + 16);
+        }
         long off = 0;
         for (int p = 0; p < kc; p++)
         {
