@@ -59,27 +59,27 @@ public sealed class ConvVsReferenceTests
 
         CpuKernelCollection.ForEachKernel(kernel =>
         {
-        foreach (int threads in new[] { 1, 2 })
-        {
-            var cpu = new CpuBackend(threads);
-            var X = Up(cpu, x); var Wt = Up(cpu, wt); var DY = Up(cpu, dy);
-            var B = b is null ? null : Up(cpu, b);
-            var Y = Garbage(cpu, geo.OutputCount);
-            var DX = Garbage(cpu, geo.InputCount);   // backward ops overwrite: garbage must not leak in
-            var DW = Garbage(cpu, geo.WeightCount);
-            var DB = withBias ? Garbage(cpu, k) : null;
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var cpu = new CpuBackend(threads);
+                var X = Up(cpu, x); var Wt = Up(cpu, wt); var DY = Up(cpu, dy);
+                var B = b is null ? null : Up(cpu, b);
+                var Y = Garbage(cpu, geo.OutputCount);
+                var DX = Garbage(cpu, geo.InputCount);   // backward ops overwrite: garbage must not leak in
+                var DW = Garbage(cpu, geo.WeightCount);
+                var DB = withBias ? Garbage(cpu, k) : null;
 
-            cpu.Conv2dForward(geo, X, Wt, B, Y);
-            cpu.Conv2dBackwardData(geo, DY, Wt, DX);
-            cpu.Conv2dBackwardWeight(geo, X, DY, DW, DB);
+                cpu.Conv2dForward(geo, X, Wt, B, Y);
+                cpu.Conv2dBackwardData(geo, DY, Wt, DX);
+                cpu.Conv2dBackwardWeight(geo, X, DY, DW, DB);
 
-            string what = $"{name} [{kernel}] threads={threads}";
-            GemmVsReferenceTests.AssertClose(yRef, Down(cpu, Y, geo.OutputCount), what + " forward");
-            GemmVsReferenceTests.AssertClose(dxRef, Down(cpu, DX, geo.InputCount), what + " backward-data");
-            GemmVsReferenceTests.AssertClose(dwRef, Down(cpu, DW, geo.WeightCount), what + " backward-weight");
-            if (DB is not null) GemmVsReferenceTests.AssertClose(dbRef, Down(cpu, DB, k), what + " bias grad");
-            cpu.Dispose();
-        }
+                string what = $"{name} [{kernel}] threads={threads}";
+                GemmVsReferenceTests.AssertClose(yRef, Down(cpu, Y, geo.OutputCount), what + " forward");
+                GemmVsReferenceTests.AssertClose(dxRef, Down(cpu, DX, geo.InputCount), what + " backward-data");
+                GemmVsReferenceTests.AssertClose(dwRef, Down(cpu, DW, geo.WeightCount), what + " backward-weight");
+                if (DB is not null) GemmVsReferenceTests.AssertClose(dbRef, Down(cpu, DB, k), what + " bias grad");
+                cpu.Dispose();
+            }
         });
     }
 
@@ -92,16 +92,16 @@ public sealed class ConvVsReferenceTests
         var dy = GemmVsReferenceTests.Random(geo.OutputCount, 8);
         CpuKernelCollection.ForEachKernel(_ =>
         {
-        float[]? first = null, firstDb = null;
-        foreach (int threads in new[] { 1, 2, 3 })
-        {
-            var cpu = new CpuBackend(threads);
-            var DW = cpu.Allocate(geo.WeightCount); var DB = cpu.Allocate(geo.K);
-            cpu.Conv2dBackwardWeight(geo, Up(cpu, x), Up(cpu, dy), DW, DB);
-            var dw = Down(cpu, DW, geo.WeightCount); var db = Down(cpu, DB, geo.K);
-            if (first is null) { first = dw; firstDb = db; }
-            else { Assert.Equal(first, dw); Assert.Equal(firstDb, db); }
-        }
+            float[]? first = null, firstDb = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                var cpu = new CpuBackend(threads);
+                var DW = cpu.Allocate(geo.WeightCount); var DB = cpu.Allocate(geo.K);
+                cpu.Conv2dBackwardWeight(geo, Up(cpu, x), Up(cpu, dy), DW, DB);
+                var dw = Down(cpu, DW, geo.WeightCount); var db = Down(cpu, DB, geo.K);
+                if (first is null) { first = dw; firstDb = db; }
+                else { Assert.Equal(first, dw); Assert.Equal(firstDb, db); }
+            }
         });
     }
 

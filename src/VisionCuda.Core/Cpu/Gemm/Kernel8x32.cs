@@ -29,9 +29,11 @@ internal static unsafe class Kernel8x32
             Sse.Prefetch0(c + i * ldc);
             Sse.Prefetch0(c + i * ldc + 16);
         }
-        long off = 0;
+        long off = 0, ahead = 6 * bks;
         for (int p = 0; p < kc; p++)
         {
+            Sse.Prefetch0(b + ahead);
+            Sse.Prefetch0(b + ahead + 16);
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
             var av = Vector512.Create(a0[off]);
