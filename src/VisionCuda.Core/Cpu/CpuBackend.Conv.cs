@@ -11,9 +11,11 @@ namespace VisionCuda.Cpu;
 ///   backward-data    dcol   (CRS x P)  = W[g]^T * dY[n,g];  dX[n,g] = col2im(dcol)
 ///   backward-weight  dW[g]  (Kg x CRS) = sum_n dY[n,g] * col(X[n,g])^T
 ///
-/// where P = OH*OW is cut into pixel chunks so that a column chunk (CRS x chunk) stays in L2; the column
-/// buffers come from the backend's pool, so repeated calls reuse them. 1x1 / stride 1 / no padding skips
-/// im2col (the NCHW plane already is the column matrix); depthwise (Cg == Kg == 1) runs a direct loop.
+/// where P = OH*OW is cut into pixel chunks so that a column chunk (CRS x chunk) stays in L2. The chunk is
+/// written with a cache-line-aligned leading dimension and fed to the micro-kernel as is, without a second
+/// packing copy; the weights are read in place too (Gemm/DirectGemm.cs). Column buffers come from the
+/// backend's pool, so repeated calls reuse them. 1x1 / stride 1 / no padding skips im2col (the NCHW plane
+/// already is the column matrix; the packed SGEMM runs on it); depthwise (Cg == Kg == 1) runs a direct loop.
 ///
 /// Threads: work items are (image, group[, chunk]); when there are fewer items than threads the GEMMs inside
 /// one item are threaded instead. Backward-weight sums images into min(N, 8) partials (image n goes to
