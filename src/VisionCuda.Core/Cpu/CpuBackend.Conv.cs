@@ -18,9 +18,9 @@ namespace VisionCuda.Cpu;
 /// already is the column matrix; the packed SGEMM runs on it); depthwise (Cg == Kg == 1) runs a direct loop.
 ///
 /// Threads: work items are (image, group[, chunk]); when there are fewer items than threads the GEMMs inside
-/// one item are threaded instead. Backward-weight sums images into min(N, 8) partials (image n goes to
-/// partial n mod P, in image order) which are then added in partial order: the partition is fixed by the
-/// shape alone, so dW is bitwise the same for any thread count and timing.
+/// one item are threaded instead. Backward-weight sums images into P = min(N, 8) partials (fewer for big
+/// weights; image n goes to partial n mod P, in image order), then adds the partials in order: the partition
+/// is fixed by the shape alone, so dW is bitwise the same for any thread count and timing.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
@@ -28,6 +28,9 @@ public sealed unsafe partial class CpuBackend
     private const long ColumnChunkFloats = 128 * 1024;
 
     private const int MaxWeightPartials = 8;
+
+    /// <summary>Cap on the backward-weight partial buffers (16 MB): big layers use fewer partials.</summary>
+    private const long MaxPartialFloats = 4L << 20;
 
     private static bool IsPointwise(in Conv2dGeometry g)
         => g.R == 1 && g.S == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0;
@@ -212,8 +215,9 @@ public sealed unsafe partial class CpuBackend
         int G = g.Groups, cg = g.CPerGroup, kg = g.KPerGroup, crs = cg * g.R * g.S;
         bool pointwise = IsPointwise(g);
         int chunk = ChunkPixels(g), nChunks = (P_ + chunk - 1) / chunk;
-        int partials = Math.Min(g.N, MaxWeightPartials);
         long groupW = (long)kg * crs;
+        // Fewer partials for big weights (memory), never fewer than one; the count depends on the shape only.
+        int partials = (int)Math.Clamp(Math.Min(Math.Min(g.N, MaxWeightPartials), MaxPartialFloats / Math.Max(1, groupW * G)), 1, MaxWeightPartials);
         int kgPad = (kg + 31) & ~31, ldMax = Round16(chunk);
         // Partials hold dW^T (crs x kg): the big operand (the column chunk) is then the GEMM's A, read in place.
         var partialBlock = RentFloats(groupW * G * partials);
