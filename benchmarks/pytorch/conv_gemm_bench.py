@@ -6,6 +6,10 @@ Same shapes as the C# benchmarks, 2 threads (torch.set_num_threads(2)):
       flops = 3 * 2*N*K*OH*OW*C*R*S
   sgemm 1024^3: flops = 2*M*N*K
 Prints the best and median time in ms and GFLOP/s of the best. Run with /usr/bin/python3 (Debian python3-torch).
+
+Caveat: Debian's torch 1.13 is built with BLAS_INFO=generic (the reference netlib BLAS), so torch.mm is a
+weak baseline there (single-digit GFLOP/s); its conv2d goes through MKL-DNN/oneDNN and is the real target.
+The script prints the BLAS line of torch.__config__ so the figure can be read in context.
 """
 import statistics
 import time
@@ -75,5 +79,7 @@ def sgemm():
 
 if __name__ == "__main__":
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
+    blas = [part.strip() for part in torch.__config__.show().split(",") if "BLAS_INFO" in part or "USE_MKLDNN" in part]
+    print("build: " + ", ".join(blas))
     conv()
     sgemm()

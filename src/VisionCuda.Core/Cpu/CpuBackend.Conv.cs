@@ -11,14 +11,16 @@ namespace VisionCuda.Cpu;
 ///   backward-data    dcol   (CRS x P)  = W[g]^T * dY[n,g];  dX[n,g] = col2im(dcol)
 ///   backward-weight  dW[g]  (Kg x CRS) = sum_n dY[n,g] * col(X[n,g])^T
 ///
-/// where P = OH*OW is cut into pixel chunks so that a column chunk (CRS x chunk) stays in L2; the column
-/// buffers come from the backend's pool, so repeated calls reuse them. 1x1 / stride 1 / no padding skips
-/// im2col (the NCHW plane already is the column matrix); depthwise (Cg == Kg == 1) runs a direct loop.
+/// where P = OH*OW is cut into pixel chunks so that a column chunk (CRS x chunk) stays in L2. The chunk is
+/// written with a cache-line-aligned leading dimension and fed to the micro-kernel as is, without a second
+/// packing copy; the weights are read in place too (Gemm/DirectGemm.cs). Column buffers come from the
+/// backend's pool, so repeated calls reuse them. 1x1 / stride 1 / no padding skips im2col (the NCHW plane
+/// already is the column matrix; the packed SGEMM runs on it); depthwise (Cg == Kg == 1) runs a direct loop.
 ///
 /// Threads: work items are (image, group[, chunk]); when there are fewer items than threads the GEMMs inside
-/// one item are threaded instead. Backward-weight sums images into min(N, 8) partials (image n goes to
-/// partial n mod P, in image order) which are then added in partial order: the partition is fixed by the
-/// shape alone, so dW is bitwise the same for any thread count and timing.
+/// one item are threaded instead. Backward-weight sums images into P = min(N, 8) partials (fewer for big
+/// weights; image n goes to partial n mod P, in image order), then adds the partials in order: the partition
+/// is fixed by the shape alone, so dW is bitwise the same for any thread count and timing.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
@@ -27,12 +29,15 @@ public sealed unsafe partial class CpuBackend
 
     private const int MaxWeightPartials = 8;
 
+    /// <summary>Cap on the backward-weight partial buffers (16 MB): big layers use fewer partials.</summary>
+    private const long MaxPartialFloats = 4L << 20;
+
     private static bool IsPointwise(in Conv2dGeometry g)
         => g.R == 1 && g.S == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0;
 
     private static bool IsDepthwise(in Conv2dGeometry g) => g.CPerGroup == 1 && g.KPerGroup == 1;
 
-    /// <summary>Pixels per chunk: a multiple of 16 (the GEMM's NR) unless one chunk covers the whole plane.</summary>
+    /// <summary>Pixels per chunk: a multiple of 32 (both kernels' NR) unless one chunk covers the whole plane.</summary>
     private static int ChunkPixels(in Conv2dGeometry g)
     {
         int p = g.OutH * g.OutW;
@@ -41,7 +46,7 @@ public sealed unsafe partial class CpuBackend
         if (chunk >= p) return p;
         int nChunks = (int)((p + chunk - 1) / chunk);
         int even = (p + nChunks - 1) / nChunks;          // balance the chunks
-        return Math.Min(p, (even + 15) / 16 * 16);
+        return Math.Min(p, (even + 31) / 32 * 32);
     }
 
     /// <summary>Runs body(item, inner) for every item: items in parallel (inner = 1) or, with fewer items than threads, serially with inner = Threads.</summary>
@@ -68,6 +73,8 @@ public sealed unsafe partial class CpuBackend
     {
         g.Validate();
         var geo = g;
+        bool wide = Micro.Wide;
+        int NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
         float* px = P(x), pw = P(w), py = P(y), pb = bias is null ? null : P(bias);
         int P_ = g.OutH * g.OutW;
         long inPlane = (long)g.H * g.W, outPlane = P_;
@@ -95,13 +102,13 @@ public sealed unsafe partial class CpuBackend
             float* wg = pw + (long)grp * kg * crs;
             var o = new DirectGemm.Operands
             {
-                M = kg, N = len, K = crs, A = wg, Ars = crs, Aks = 1, Bss = 16, Alpha = 1f, Beta = 0f,
+                M = kg, N = len, K = crs, A = wg, Ars = crs, Aks = 1, Bss = NR, Alpha = 1f, Beta = 0f, Wide = wide,
                 C = yg + p0, Ldc = outPlane,
             };
             if (pointwise)
             {
                 // The plane's row stride (H*W) can map many k rows onto few L1 sets: pack B instead.
-                Sgemm.Run(false, false, kg, len, cg, 1f, wg, cg, xg + p0, inPlane, 0f, yg + p0, outPlane, inner);
+                Sgemm.Run(false, false, kg, len, cg, 1f, wg, cg, xg + p0, inPlane, 0f, yg + p0, outPlane, inner, wide);
             }
             else
             {
@@ -125,6 +132,8 @@ public sealed unsafe partial class CpuBackend
     {
         g.Validate();
         var geo = g;
+        bool wide = Micro.Wide;
+        int NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
         float* pdy = P(dy), pw = P(w), pdx = P(dx);
         int P_ = g.OutH * g.OutW;
         long inPlane = (long)g.H * g.W, outPlane = P_;
@@ -151,7 +160,7 @@ public sealed unsafe partial class CpuBackend
                 int p0 = ci * chunkP, p1 = Math.Min(P_, p0 + chunkP);
                 Sgemm.Run(true, false, cg, p1 - p0, kg, 1f, pw + (long)grp * kg * crs, cg,
                     pdy + ((long)n * geo.K + (long)grp * kg) * outPlane + p0, outPlane, 0f,
-                    pdx + ((long)n * geo.C + (long)grp * cg) * inPlane + p0, inPlane, inner);
+                    pdx + ((long)n * geo.C + (long)grp * cg) * inPlane + p0, inPlane, inner, wide);
             });
             return;
         }
@@ -175,7 +184,7 @@ public sealed unsafe partial class CpuBackend
                     var o = new DirectGemm.Operands
                     {
                         M = crs, N = len, K = kg, A = wg, Ars = 1, Aks = crs,
-                        B = dyg + p0, Bss = 16, Bks = outPlane, Alpha = 1f, Beta = 0f, C = col, Ldc = ld,
+                        B = dyg + p0, Bss = NR, Bks = outPlane, Alpha = 1f, Beta = 0f, C = col, Ldc = ld, Wide = wide,
                     };
                     DirectGemm.Run(o, inner);
                     ForChannels(inner, cg, (c0, c1) => ColumnOps.Col2ImAdd(geo, dxg, c0, c1, p0, p1, col, ld));
@@ -189,6 +198,8 @@ public sealed unsafe partial class CpuBackend
     {
         g.Validate();
         var geo = g;
+        bool wide = Micro.Wide;
+        int NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
         float* px = P(x), pdy = P(dy), pdw = P(dw);
         int P_ = g.OutH * g.OutW;
         long inPlane = (long)g.H * g.W, outPlane = P_;
@@ -204,9 +215,10 @@ public sealed unsafe partial class CpuBackend
         int G = g.Groups, cg = g.CPerGroup, kg = g.KPerGroup, crs = cg * g.R * g.S;
         bool pointwise = IsPointwise(g);
         int chunk = ChunkPixels(g), nChunks = (P_ + chunk - 1) / chunk;
-        int partials = Math.Min(g.N, MaxWeightPartials);
         long groupW = (long)kg * crs;
-        int kgPad = Round16(kg), ldMax = Round16(chunk);
+        // Fewer partials for big weights (memory), never fewer than one; the count depends on the shape only.
+        int partials = (int)Math.Clamp(Math.Min(Math.Min(g.N, MaxWeightPartials), MaxPartialFloats / Math.Max(1, groupW * G)), 1, MaxWeightPartials);
+        int kgPad = (kg + 31) & ~31, ldMax = Round16(chunk);
         // Partials hold dW^T (crs x kg): the big operand (the column chunk) is then the GEMM's A, read in place.
         var partialBlock = RentFloats(groupW * G * partials);
         try
@@ -232,12 +244,12 @@ public sealed unsafe partial class CpuBackend
                         for (int ci = 0; ci < nChunks; ci++)
                         {
                             int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
-                            // B(p, j) = dY[j, p0 + p] packed as 16-wide slivers of len rows.
-                            Packing.PackB(true, dyg + p0, outPlane, 0, len, 0, kg, dyT);
+                            // B(p, j) = dY[j, p0 + p] packed as NR-wide slivers of len rows.
+                            Packing.PackB(true, dyg + p0, outPlane, 0, len, 0, kg, dyT, NR);
                             var o = new DirectGemm.Operands
                             {
-                                M = crs, N = kg, K = len, Aks = 1, B = dyT, Bss = (long)len * 16, Bks = 16, BPadded = true,
-                                Alpha = 1f, Beta = first ? 0f : 1f, C = target, Ldc = kg,
+                                M = crs, N = kg, K = len, Aks = 1, B = dyT, Bss = (long)len * NR, Bks = NR, BPadded = true,
+                                Alpha = 1f, Beta = first ? 0f : 1f, C = target, Ldc = kg, Wide = wide,
                             };
                             if (pointwise)
                             {
@@ -278,14 +290,11 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>
-    /// Leading dimension of a column buffer: a multiple of 16 floats (one cache line, so the micro-kernel reads
-    /// whole lines), made an odd number of lines so that the 256 rows of a KC block spread over all L1 sets.
+    /// Leading dimension of a column buffer: at least the columns rounded up to 32 (so the last NR-wide sliver
+    /// is readable), a multiple of 16 floats (whole cache lines), and an odd number of lines so that the 256 rows
+    /// of a KC block spread over all L1 sets instead of a few.
     /// </summary>
-    private static int Round16(int v)
-    {
-        int ld = (v + 15) & ~15;
-        return (ld / 16) % 2 == 0 ? ld + 16 : ld;
-    }
+    private static int Round16(int v) => ((v + 31) & ~31) + 16;
 
     /// <summary>dbias[k] = sum over n, oh, ow of dy: per channel, planes in image order, each plane a fixed-order sum.</summary>
     private void BiasGradient(in Conv2dGeometry g, float* pdy, float* pdb)

@@ -5,13 +5,13 @@ using System.Runtime.Intrinsics.X86;
 namespace VisionCuda.Cpu.Gemm;
 
 /// <summary>
-/// The 6x16 micro-kernel: a 6-row x 16-column tile of C held in 12 Vector256 accumulators, fed by a packed
+/// The AVX2 6x16 micro-kernel: a 6-row x 16-column tile of C held in 12 Vector256 accumulators, fed by a packed
 /// A sliver (6 floats per k) and a packed B sliver (16 floats per k). Per k: 2 vector loads, 6 broadcasts,
 /// 12 FMAs, which keeps both FMA pipes of an AVX2 core busy with 15 of its 16 ymm registers.
 /// Without FMA hardware it falls back to multiply + add on Vector256 (software-emulated where Vector256
 /// is not accelerated): slower, same tiling, same k order.
 /// </summary>
-internal static unsafe class Kernels
+internal static unsafe class Kernel6x16
 {
     public const int MR = 6;
     public const int NR = 16;
@@ -19,11 +19,6 @@ internal static unsafe class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Madd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
         => Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
-
-    /// <summary>Packed operands: A sliver [kc][MR], B sliver [kc][NR].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tile(int kc, float* a, float* b, float* c, long ldc, float alpha, float beta, int mr, int nr)
-        => Tile(kc, a, a + 1, a + 2, a + 3, a + 4, a + 5, MR, b, NR, c, ldc, alpha, beta, mr, nr);
 
     /// <summary>
     /// C[0:mr, 0:nr] = alpha * sum_p A(i,p) B(p,j) + beta * C (beta == 0: C not read; beta == 1: C += ...), where
