@@ -170,12 +170,17 @@ public sealed unsafe partial class CudaBackend : IBackend
 
     private nint Function(K k)
     {
-        nint f = _functions[(int)k];
+        nint f = Volatile.Read(ref _functions[(int)k]);
         if (f != 0) return f;
-        var info = KernelTable.All[(int)k];
-        int mi = Array.IndexOf(_moduleNames, info.Module);
-        var module = _modules[mi] ??= CudaModule.Load(_api, info.Module, PtxResources.Read(info.Module, _target));
-        return _functions[(int)k] = module.GetFunction(info.Name);
+        lock (_modules)
+        {
+            var info = KernelTable.All[(int)k];
+            int mi = Array.IndexOf(_moduleNames, info.Module);
+            var module = _modules[mi] ??= CudaModule.Load(_api, info.Module, PtxResources.Read(info.Module, _target));
+            f = module.GetFunction(info.Name);
+            Volatile.Write(ref _functions[(int)k], f);
+            return f;
+        }
     }
 
     /// <summary>Loads every module and resolves every kernel (tests and the GPU runner use it to fail early).</summary>

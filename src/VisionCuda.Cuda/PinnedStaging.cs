@@ -6,7 +6,7 @@ namespace VisionCuda.Cuda;
 /// Pinned (page-locked) host buffers for asynchronous copies. An upload copies into a pinned buffer and queues
 /// cuMemcpyHtoDAsync on the backend's stream, then returns: the caller's span may be reused at once. Two buffers
 /// alternate; an event per buffer says when its last copy has finished, so a buffer is only overwritten after
-/// the DMA that read it is done. A download queues cuMemcpyDtoHAsync after the pending kernels and waits.
+/// the DMA that read it is done (uploads from a loader thread may overlap launches: the buffers are locked). A download queues cuMemcpyDtoHAsync after the pending kernels and waits.
 /// </summary>
 internal sealed unsafe class PinnedStaging : IDisposable
 {
@@ -16,6 +16,7 @@ internal sealed unsafe class PinnedStaging : IDisposable
     private readonly byte*[] _buffers = new byte*[2];
     private readonly CudaEvent[] _done = new CudaEvent[2];
     private readonly bool[] _pending = new bool[2];
+    private readonly object _gate = new();
     private int _next;
 
     public PinnedStaging(DriverApi api, CudaStream stream)
@@ -33,6 +34,11 @@ internal sealed unsafe class PinnedStaging : IDisposable
 
     public void Upload(byte* src, ulong dst, long bytes)
     {
+        lock (_gate) UploadLocked(src, dst, bytes);
+    }
+
+    private void UploadLocked(byte* src, ulong dst, long bytes)
+    {
         for (long off = 0; off < bytes; off += ChunkBytes)
         {
             long n = Math.Min(ChunkBytes, bytes - off);
@@ -48,6 +54,11 @@ internal sealed unsafe class PinnedStaging : IDisposable
 
     /// <summary>Returns the first failing CUresult (0 on success) so the caller can name the last kernel.</summary>
     public int Download(ulong src, byte* dst, long bytes)
+    {
+        lock (_gate) return DownloadLocked(src, dst, bytes);
+    }
+
+    private int DownloadLocked(ulong src, byte* dst, long bytes)
     {
         for (long off = 0; off < bytes; off += ChunkBytes)
         {

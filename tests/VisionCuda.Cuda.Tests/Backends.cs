@@ -52,3 +52,13 @@ public sealed class GpuTheoryAttribute : TheoryAttribute
         if (TestBackends.GpuSkipReason is { } r) Skip = r;
     }
 }
+
+/// <summary>
+/// The tests that share <see cref="TestBackends.Emulator"/> run one at a time: a backend is one ordered queue, and
+/// some cases flip its <see cref="CudaBackend.UseCublas"/> switch.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class EmuCollection
+{
+    public const string Name = "cuda-emu backend";
+}

@@ -3,6 +3,7 @@ using VisionCuda.Backends;
 namespace VisionCuda.Cuda.Tests;
 
 /// <summary>The binding itself on cuda-emu: device registration, errors that name the kernel, allocator reuse, argument checks.</summary>
+[Collection(EmuCollection.Name)]
 public class BindingTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using VisionCuda.Cuda.Tests.OpSuite;
 namespace VisionCuda.Cuda.Tests;
 
 /// <summary>Every op through the Cuda backend on cuda-emu (the real .cu kernels run by the host emulator) vs the Cpu backend.</summary>
+[Collection(EmuCollection.Name)]
 public class EmuOpTests
 {
     public static TheoryData<string> Cases()

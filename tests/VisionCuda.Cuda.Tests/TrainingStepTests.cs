@@ -11,6 +11,7 @@ namespace VisionCuda.Cuda.Tests;
 /// entropy, SGD with momentum): the same model and data on cuda-emu and on cpu give the same losses within
 /// conventions.md's 1e-4 relative.
 /// </summary>
+[Collection(EmuCollection.Name)]
 public class TrainingStepTests
 {
     private static Module Net() => new Sequential(
