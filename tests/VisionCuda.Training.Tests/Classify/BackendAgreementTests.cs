@@ -20,6 +20,7 @@ public class BackendAgreementTests
 
     [Theory]
     [InlineData("ilgpu:cpu")]
+    [InlineData("cuda-emu")]
     public void OneEpochTrainLossMatchesCpu(string device)
     {
         using var cli = new CliRunner();

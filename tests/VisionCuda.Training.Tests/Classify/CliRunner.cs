@@ -16,9 +16,10 @@ internal sealed class CliRunner : IDisposable
     {
         var o = new StringWriter();
         var e = new StringWriter();
-        string cwd = Directory.GetCurrentDirectory();
+        // The working directory is process-wide: test classes run in parallel, so read, set and restore it under one lock.
         lock (typeof(CliRunner))
         {
+            string cwd = Directory.GetCurrentDirectory();
             Directory.SetCurrentDirectory(Root);
             try
             {
