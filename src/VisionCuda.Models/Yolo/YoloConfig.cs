@@ -161,7 +161,7 @@ public sealed class YoloConfig
             foreach (var f in from)
             {
                 int abs = f < 0 ? index + f : f;
-                if (abs < 0 || abs >= index)
+                if (abs < -1 || abs >= index || (abs == -1 && index != 0))
                     throw new YoloConfigException($"{Where(r[0])}: layer {index}: from={f} does not name an earlier layer");
             }
             int repeats = (int)Integer(r[1]);
