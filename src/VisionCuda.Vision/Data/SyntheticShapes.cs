@@ -16,8 +16,9 @@ namespace VisionCuda.Vision.Data;
 /// </summary>
 public sealed class SyntheticShapes : IClassificationDataset
 {
+    /// <summary>Class names, sorted ordinally so that the written ImageFolder has the same label indices.</summary>
     public static readonly IReadOnlyList<string> Names =
-        ["circle", "square", "triangle", "plus", "ring", "frame", "hstripes", "vstripes", "checker", "cross"];
+        ["checker", "circle", "cross", "frame", "hstripes", "plus", "ring", "square", "triangle", "vstripes"];
 
     /// <summary>Split ids used as the Philox "epoch" word, so train, val and test never share images.</summary>
     public const int TrainSplit = 0, ValSplit = 1, TestSplit = 2;
