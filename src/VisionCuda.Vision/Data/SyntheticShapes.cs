@@ -32,7 +32,7 @@ public sealed class SyntheticShapes : IClassificationDataset
     /// in [0, NoiseAmplitude]).</summary>
     public float NoiseAmplitude { get; }
 
-    public SyntheticShapes(int perClass, int imageSize = 32, ulong seed = 0, int split = TrainSplit, float noiseAmplitude = 40f)
+    public SyntheticShapes(int perClass, int imageSize = 32, ulong seed = 0, int split = TrainSplit, float noiseAmplitude = 30f)
     {
         if (perClass <= 0) throw new ArgumentOutOfRangeException(nameof(perClass), perClass, "perClass must be positive");
         if (imageSize < 16) throw new ArgumentOutOfRangeException(nameof(imageSize), imageSize, "imageSize must be at least 16");
@@ -46,7 +46,7 @@ public sealed class SyntheticShapes : IClassificationDataset
     public string Describe(int index) => $"synthetic #{index} ({Names[GetLabel(index)]})";
 
     /// <summary>Train and val (and optionally test) splits with the same seed.</summary>
-    public static ClassificationData CreateSplits(int trainPerClass = 500, int valPerClass = 100, int imageSize = 32, ulong seed = 0, int testPerClass = 0)
+    public static ClassificationData CreateSplits(int trainPerClass = 1000, int valPerClass = 200, int imageSize = 32, ulong seed = 0, int testPerClass = 0)
     {
         var train = new SyntheticShapes(trainPerClass, imageSize, seed, TrainSplit);
         var val = new SyntheticShapes(valPerClass, imageSize, seed, ValSplit);
@@ -166,7 +166,7 @@ public sealed class SyntheticShapes : IClassificationDataset
         return new Rect(x, y, Math.Max(1, Math.Min(side, width - x)), Math.Max(1, Math.Min(side, height - y)));
     }
 
-    /// <summary>Background and foreground colours whose luma differs by at least 60 levels.</summary>
+    /// <summary>Background and foreground colours whose luma differs by at least 70 levels.</summary>
     private static (Scalar Bg, Scalar Fg) Colors(ref RandomStream rng)
     {
         while (true)
@@ -174,7 +174,7 @@ public sealed class SyntheticShapes : IClassificationDataset
             double r0 = rng.NextInt(256), g0 = rng.NextInt(256), b0 = rng.NextInt(256);
             double r1 = rng.NextInt(256), g1 = rng.NextInt(256), b1 = rng.NextInt(256);
             double l0 = 0.299 * r0 + 0.587 * g0 + 0.114 * b0, l1 = 0.299 * r1 + 0.587 * g1 + 0.114 * b1;
-            if (Math.Abs(l0 - l1) >= 60) return (new Scalar(r0, g0, b0), new Scalar(r1, g1, b1));
+            if (Math.Abs(l0 - l1) >= 70) return (new Scalar(r0, g0, b0), new Scalar(r1, g1, b1));
         }
     }
 
