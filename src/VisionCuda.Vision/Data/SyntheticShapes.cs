@@ -23,6 +23,12 @@ public sealed class SyntheticShapes : IClassificationDataset
     /// <summary>Split ids used as the Philox "epoch" word, so train, val and test never share images.</summary>
     public const int TrainSplit = 0, ValSplit = 1, TestSplit = 2;
 
+    /// <summary>Rendered images are kept (lazily, per index) when the whole split fits in this many bytes, so later
+    /// epochs only copy them; rendering is deterministic, so the cache never changes a result.</summary>
+    public const long CacheLimitBytes = 512L << 20;
+
+    private readonly byte[]?[]? _cache;
+
     public int PerClass { get; }
     public int ImageSize { get; }
     public ulong Seed { get; }
@@ -37,6 +43,7 @@ public sealed class SyntheticShapes : IClassificationDataset
         if (perClass <= 0) throw new ArgumentOutOfRangeException(nameof(perClass), perClass, "perClass must be positive");
         if (imageSize < 16) throw new ArgumentOutOfRangeException(nameof(imageSize), imageSize, "imageSize must be at least 16");
         PerClass = perClass; ImageSize = imageSize; Seed = seed; Split = split; NoiseAmplitude = noiseAmplitude;
+        if ((long)Count * imageSize * imageSize * 3 <= CacheLimitBytes) _cache = new byte[]?[Count];
     }
 
     public int Count => PerClass * Names.Count;
@@ -70,9 +77,23 @@ public sealed class SyntheticShapes : IClassificationDataset
         }
     }
 
-    public Mat Load(int index)
+    public unsafe Mat Load(int index)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"outside {Count} samples");
+        int bytes = ImageSize * ImageSize * 3;
+        if (_cache?[index] is { } cached)
+        {
+            var copy = new Mat(ImageSize, ImageSize, MatType.CV_8UC3);
+            cached.AsSpan().CopyTo(new Span<byte>(copy.DataPointer, bytes));
+            return copy;
+        }
+        var img = Render(index);
+        if (_cache != null) _cache[index] = new Span<byte>(img.DataPointer, bytes).ToArray();
+        return img;
+    }
+
+    private Mat Render(int index)
+    {
         var rng = new RandomStream(Seed, Split, index, RandomPurpose.General);
         int s = ImageSize;
         var (bg, fg) = Colors(ref rng);
