@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace VisionCuda.Cli.Commands;
+
+/// <summary>All MODE commands with their TASK subcommands. Each task command lives in its own file.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> Modes(TextWriter stdout, TextWriter stderr)
+    {
+        var train = new Command("train", "train a model");
+        train.Subcommands.Add(ClassifyCommands.Train(stdout, stderr));
+        var val = new Command("val", "evaluate trained weights");
+        val.Subcommands.Add(ClassifyCommands.Val(stdout, stderr));
+        var predict = new Command("predict", "run trained weights on images");
+        predict.Subcommands.Add(ClassifyCommands.Predict(stdout, stderr));
+        return new[] { train, val, predict };
+    }
+}

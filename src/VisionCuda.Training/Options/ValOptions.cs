@@ -1,0 +1,60 @@
+namespace VisionCuda.Training.Options;
+
+/// <summary>Arguments of <c>visioncuda val classify</c>.</summary>
+public sealed class ValOptions
+{
+    [Arg("model", "weights .safetensors to evaluate")]
+    public string? Model { get; set; }
+
+    [Arg("data", "data set (as for train); empty = the embedded synthetic set")]
+    public string? Data { get; set; }
+
+    [Arg("split", "val or test")]
+    public string Split { get; set; } = "val";
+
+    [Arg("batch", "batch size")]
+    public int Batch { get; set; } = 32;
+
+    [Arg("imgsz", "image size (0 = the size the model was trained at)")]
+    public int Imgsz { get; set; }
+
+    [Arg("device", "device to run on")]
+    public string Device { get; set; } = "cpu";
+
+    [Arg("workers", "data loader threads")]
+    public int Workers { get; set; } = Math.Min(8, Environment.ProcessorCount);
+
+    [Arg("verbose", "more detail in messages")]
+    public bool Verbose { get; set; }
+}
+
+/// <summary>Arguments of <c>visioncuda predict classify</c>.</summary>
+public sealed class PredictOptions
+{
+    [Arg("model", "weights .safetensors")]
+    public string? Model { get; set; }
+
+    [Arg("source", "an image file or a directory of images")]
+    public string? Source { get; set; }
+
+    [Arg("imgsz", "image size (0 = the size the model was trained at)")]
+    public int Imgsz { get; set; }
+
+    [Arg("device", "device to run on")]
+    public string Device { get; set; } = "cpu";
+
+    [Arg("save_json", "write predictions.json into the run folder")]
+    public bool SaveJson { get; set; }
+
+    [Arg("project", "project directory")]
+    public string? Project { get; set; }
+
+    [Arg("name", "run name")]
+    public string Name { get; set; } = "predict";
+
+    [Arg("exist_ok", "reuse an existing run folder")]
+    public bool ExistOk { get; set; }
+
+    [Arg("verbose", "more detail in messages")]
+    public bool Verbose { get; set; }
+}
