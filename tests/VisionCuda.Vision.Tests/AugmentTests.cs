@@ -171,3 +171,18 @@ public class AugmentTests
         Assert.All(Run(v, img, 0, 0), x => Assert.Equal(128f / 255, x, 5));
     }
 }
+
+public class AugmentOptionTests
+{
+    [Fact]
+    public void UltralyticsMappingAndValidation()
+    {
+        var o = ClassifyAugmentOptions.FromUltralytics(scale: 0.5, fliplr: 0);
+        Assert.Equal(0.5, o.ScaleMin);
+        Assert.Equal(0.0, o.FlipLR);
+        var bad = Assert.Throws<ArgumentException>(() => new ClassifyTrainTransform(32, o with { FlipLR = 1.5 }));
+        Assert.Contains("fliplr", bad.Message);
+        var scale = Assert.Throws<ArgumentException>(() => new ClassifyTrainTransform(32, ClassifyAugmentOptions.FromUltralytics(scale: 1.0)));
+        Assert.Contains("scale", scale.Message);
+    }
+}
