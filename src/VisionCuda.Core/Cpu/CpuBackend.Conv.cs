@@ -69,6 +69,23 @@ public sealed unsafe partial class CpuBackend
 
     private CpuMemoryPool.Block RentFloats(long count) => Pool.Rent(Math.Max(1, count) * sizeof(float));
 
+    /// <summary>
+    /// Packs op(W[g]) (m x k) of every group once per call into whole-K micro-kernel slivers, shared read-only
+    /// by all work items: the kernel then streams one contiguous sliver instead of MR strided rows.
+    /// Group g's slivers start at <c>result + g * PackedWeightFloats(m, k, mr)</c>.
+    /// </summary>
+    private CpuMemoryPool.Block PackWeights(bool trans, float* w, int groups, long groupStride, int m, int k, int mr)
+    {
+        long per = PackedWeightFloats(m, k, mr);
+        var block = RentFloats(per * groups);
+        float* dst = (float*)block.Pointer;
+        for (int grp = 0; grp < groups; grp++)
+            Packing.PackA(trans, w + grp * groupStride, trans ? m : k, 0, m, 0, k, dst + grp * per, mr);
+        return block;
+    }
+
+    private static long PackedWeightFloats(int m, int k, int mr) => (long)((m + mr - 1) / mr) * mr * k;
+
     public void Conv2dForward(in Conv2dGeometry g, Storage x, Storage w, Storage? bias, Storage y)
     {
         g.Validate();
@@ -93,39 +110,47 @@ public sealed unsafe partial class CpuBackend
         int G = g.Groups, cg = g.CPerGroup, kg = g.KPerGroup, crs = cg * g.R * g.S;
         bool pointwise = IsPointwise(g);
         int chunk = ChunkPixels(g), nChunks = (P_ + chunk - 1) / chunk;
-        ForItems(g.N * G * nChunks, (item, inner) =>
+        int MR = wide ? Kernel8x32.MR : Kernel6x16.MR;
+        var packedW = pointwise ? null : PackWeights(false, pw, G, (long)kg * crs, kg, crs, MR);
+        float* pwPacked = packedW is null ? null : (float*)packedW.Pointer;
+        long packedPer = PackedWeightFloats(kg, crs, MR);
+        try
         {
-            int n = item / (G * nChunks), rest = item % (G * nChunks), grp = rest / nChunks, ci = rest % nChunks;
-            int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
-            float* xg = px + ((long)n * geo.C + (long)grp * cg) * inPlane;
-            float* yg = py + ((long)n * geo.K + (long)grp * kg) * outPlane;
-            float* wg = pw + (long)grp * kg * crs;
-            var o = new DirectGemm.Operands
+            ForItems(g.N * G * nChunks, (item, inner) =>
             {
-                M = kg, N = len, K = crs, A = wg, Ars = crs, Aks = 1, Bss = NR, Alpha = 1f, Beta = 0f, Wide = wide,
-                C = yg + p0, Ldc = outPlane,
-            };
-            if (pointwise)
-            {
-                // The plane's row stride (H*W) can map many k rows onto few L1 sets: pack B instead.
-                Sgemm.Run(false, false, kg, len, cg, 1f, wg, cg, xg + p0, inPlane, 0f, yg + p0, outPlane, inner, wide);
-            }
-            else
-            {
-                int ld = Round16(len);
-                var block = RentFloats((long)crs * ld);
-                try
+                int n = item / (G * nChunks), rest = item % (G * nChunks), grp = rest / nChunks, ci = rest % nChunks;
+                int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
+                float* xg = px + ((long)n * geo.C + (long)grp * cg) * inPlane;
+                float* yg = py + ((long)n * geo.K + (long)grp * kg) * outPlane;
+                float* wg = pw + (long)grp * kg * crs;
+                var o = new DirectGemm.Operands
                 {
-                    float* col = (float*)block.Pointer;
-                    ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, ld));
-                    o.B = col; o.Bks = ld; o.BPadded = true;
-                    DirectGemm.Run(o, inner);
+                    M = kg, N = len, K = crs, A = pwPacked + grp * packedPer, APacked = true, Bss = NR, Alpha = 1f, Beta = 0f, Wide = wide,
+                    C = yg + p0, Ldc = outPlane,
+                };
+                if (pointwise)
+                {
+                    // The plane's row stride (H*W) can map many k rows onto few L1 sets: pack B instead.
+                    Sgemm.Run(false, false, kg, len, cg, 1f, wg, cg, xg + p0, inPlane, 0f, yg + p0, outPlane, inner, wide);
                 }
-                finally { Pool.Return(block); }
-            }
-            if (pb != null)
-                for (int k = 0; k < kg; k++) VecOps.AddScalar(pb[grp * kg + k], yg + k * outPlane + p0, len);
-        });
+                else
+                {
+                    int ld = Round16(len);
+                    var block = RentFloats((long)crs * ld);
+                    try
+                    {
+                        float* col = (float*)block.Pointer;
+                        ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, ld));
+                        o.B = col; o.Bks = ld; o.BPadded = true;
+                        DirectGemm.Run(o, inner);
+                    }
+                    finally { Pool.Return(block); }
+                }
+                if (pb != null)
+                    for (int k = 0; k < kg; k++) VecOps.AddScalar(pb[grp * kg + k], yg + k * outPlane + p0, len);
+            });
+        }
+        finally { if (packedW is not null) Pool.Return(packedW); }
     }
 
     public void Conv2dBackwardData(in Conv2dGeometry g, Storage dy, Storage w, Storage dx)
@@ -167,31 +192,38 @@ public sealed unsafe partial class CpuBackend
 
         // Chunks of one (image, group) overlap in dX through col2im, so they run in order inside one item.
         int chunk = ChunkPixels(g), nChunks = (P_ + chunk - 1) / chunk;
-        ForItems(g.N * G, (item, inner) =>
+        int MR = wide ? Kernel8x32.MR : Kernel6x16.MR;
+        var packedWt = PackWeights(true, pw, G, (long)kg * crs, crs, kg, MR);
+        float* pwtPacked = (float*)packedWt.Pointer;
+        long packedPer = PackedWeightFloats(crs, kg, MR);
+        try
         {
-            int n = item / G, grp = item % G;
-            float* dxg = pdx + ((long)n * geo.C + (long)grp * cg) * inPlane;
-            float* dyg = pdy + ((long)n * geo.K + (long)grp * kg) * outPlane;
-            float* wg = pw + (long)grp * kg * crs;
-            new Span<float>(dxg, checked((int)(cg * inPlane))).Clear();
-            var block = RentFloats((long)crs * Round16(chunk));
-            try
+            ForItems(g.N * G, (item, inner) =>
             {
-                float* col = (float*)block.Pointer;
-                for (int ci = 0; ci < nChunks; ci++)
+                int n = item / G, grp = item % G;
+                float* dxg = pdx + ((long)n * geo.C + (long)grp * cg) * inPlane;
+                float* dyg = pdy + ((long)n * geo.K + (long)grp * kg) * outPlane;
+                new Span<float>(dxg, checked((int)(cg * inPlane))).Clear();
+                var block = RentFloats((long)crs * Round16(chunk));
+                try
                 {
-                    int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0, ld = Round16(len);
-                    var o = new DirectGemm.Operands
+                    float* col = (float*)block.Pointer;
+                    for (int ci = 0; ci < nChunks; ci++)
                     {
-                        M = crs, N = len, K = kg, A = wg, Ars = 1, Aks = crs,
-                        B = dyg + p0, Bss = NR, Bks = outPlane, Alpha = 1f, Beta = 0f, C = col, Ldc = ld, Wide = wide,
-                    };
-                    DirectGemm.Run(o, inner);
-                    ForChannels(inner, cg, (c0, c1) => ColumnOps.Col2ImAdd(geo, dxg, c0, c1, p0, p1, col, ld));
+                        int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0, ld = Round16(len);
+                        var o = new DirectGemm.Operands
+                        {
+                            M = crs, N = len, K = kg, A = pwtPacked + grp * packedPer, APacked = true,
+                            B = dyg + p0, Bss = NR, Bks = outPlane, Alpha = 1f, Beta = 0f, C = col, Ldc = ld, Wide = wide,
+                        };
+                        DirectGemm.Run(o, inner);
+                        ForChannels(inner, cg, (c0, c1) => ColumnOps.Col2ImAdd(geo, dxg, c0, c1, p0, p1, col, ld));
+                    }
                 }
-            }
-            finally { Pool.Return(block); }
-        });
+                finally { Pool.Return(block); }
+            });
+        }
+        finally { Pool.Return(packedWt); }
     }
 
     public void Conv2dBackwardWeight(in Conv2dGeometry g, Storage x, Storage dy, Storage dw, Storage? dbias)
