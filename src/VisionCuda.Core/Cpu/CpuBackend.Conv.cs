@@ -89,10 +89,13 @@ public sealed unsafe partial class CpuBackend
     public void Conv2dForward(in Conv2dGeometry g, Storage x, Storage w, Storage? bias, Storage y)
     {
         g.Validate();
-        var geo = g;
-        bool wide = Micro.Wide;
+        ForwardCore(g, P(x), P(w), bias is null ? null : P(bias), P(y), Micro.Wide);
+    }
+
+    private void ForwardCore(Conv2dGeometry geo, float* px, float* pw, float* pb, float* py, bool wide)
+    {
+        var g = geo;
         int NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
-        float* px = P(x), pw = P(w), py = P(y), pb = bias is null ? null : P(bias);
         int P_ = g.OutH * g.OutW;
         long inPlane = (long)g.H * g.W, outPlane = P_;
 
@@ -175,6 +178,18 @@ public sealed unsafe partial class CpuBackend
         }
 
         int G = g.Groups, cg = g.CPerGroup, kg = g.KPerGroup, crs = cg * g.R * g.S;
+        if (!IsPointwise(g) && AsTransposedForward(g, out var tg))
+        {
+            // Stride 1: dX is the forward conv of dY with the flipped, in/out-swapped filters (no col2im).
+            var flipped = RentFloats(g.WeightCount);
+            try
+            {
+                FlipTransposeWeights(g, pw, (float*)flipped.Pointer);
+                ForwardCore(tg, pdy, (float*)flipped.Pointer, null, pdx, wide);
+            }
+            finally { Pool.Return(flipped); }
+            return;
+        }
         if (IsPointwise(g))
         {
             // dX[n,g] = W[g]^T (Cg x Kg) * dY[n,g]: disjoint column chunks, written with beta = 0.
@@ -327,6 +342,32 @@ public sealed unsafe partial class CpuBackend
     /// of a KC block spread over all L1 sets instead of a few.
     /// </summary>
     private static int Round16(int v) => ((v + 31) & ~31) + 16;
+
+    /// <summary>
+    /// For stride 1, dX[c, h, w] = sum_{k,r,s} dY[k, h + p - r*d, w + q - s*d] * W[k, c, r, s] is a forward conv of
+    /// dY (K channels, OH x OW) with W'[c, k, r', s'] = W[k, c, R-1-r', S-1-s'], padding d*(R-1) - p, same dilation
+    /// and groups, whose output is exactly H x W. Not usable when the padding exceeds d*(R-1) (it would go negative).
+    /// </summary>
+    private static bool AsTransposedForward(in Conv2dGeometry g, out Conv2dGeometry t)
+    {
+        int padH = g.DilationH * (g.R - 1) - g.PadH, padW = g.DilationW * (g.S - 1) - g.PadW;
+        t = new Conv2dGeometry(g.N, g.K, g.OutH, g.OutW, g.C, g.R, g.S, 1, 1, padH, padW, g.DilationH, g.DilationW, g.Groups);
+        return g.StrideH == 1 && g.StrideW == 1 && padH >= 0 && padW >= 0 && t.OutH == g.H && t.OutW == g.W;
+    }
+
+    /// <summary>W'[g*Cg + c, k, r, s] = W[g*Kg + k, c, R-1-r, S-1-s] (weights of <see cref="AsTransposedForward"/>).</summary>
+    private static void FlipTransposeWeights(in Conv2dGeometry g, float* w, float* wt)
+    {
+        int cg = g.CPerGroup, kg = g.KPerGroup, rs = g.R * g.S;
+        for (int grp = 0; grp < g.Groups; grp++)
+        for (int c = 0; c < cg; c++)
+        for (int k = 0; k < kg; k++)
+        {
+            float* src = w + ((long)(grp * kg + k) * cg + c) * rs;
+            float* dst = wt + ((long)(grp * cg + c) * kg + k) * rs;
+            for (int i = 0; i < rs; i++) dst[i] = src[rs - 1 - i];
+        }
+    }
 
     /// <summary>dbias[k] = sum over n, oh, ow of dy: per channel, planes in image order, each plane a fixed-order sum.</summary>
     private void BiasGradient(in Conv2dGeometry g, float* pdy, float* pdb)
