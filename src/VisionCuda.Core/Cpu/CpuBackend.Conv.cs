@@ -9,6 +9,7 @@ namespace VisionCuda.Cpu;
 ///
 ///   forward          Y[n,g] (Kg x P)   = W[g] (Kg x CRS) * col(X[n,g]) (CRS x P)
 ///   backward-data    dcol   (CRS x P)  = W[g]^T * dY[n,g];  dX[n,g] = col2im(dcol)
+///                    (stride 1: instead the forward conv of dY with flipped, in/out-swapped filters)
 ///   backward-weight  dW[g]  (Kg x CRS) = sum_n dY[n,g] * col(X[n,g])^T
 ///
 /// where P = OH*OW is cut into pixel chunks so that a column chunk (CRS x chunk) stays in L2. The chunk is
