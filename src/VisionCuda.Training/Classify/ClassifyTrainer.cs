@@ -142,8 +142,8 @@ public sealed class ClassifyTrainer
                     loss = l.Item();
                     if (!double.IsFinite(loss))
                         throw new TrainingDivergedException(Diverged(epoch, b.BatchIndex, loss, weightsDir, state.Epoch));
-                    // Scale so that accumulated gradients average over the nominal batch.
-                    (l * (1f / Math.Max(1, schedule.Accumulate))).Backward();
+                    // Gradients add up over the accumulated batches (as in Ultralytics; weight decay is scaled to match).
+                    l.Backward();
                 }
                 sinceStep++;
                 bool lastBatch = b.BatchIndex == nb - 1;
@@ -217,7 +217,12 @@ public sealed class ClassifyTrainer
         return new TrainResult(runDir, Math.Min(epoch + 1, o.Epochs), state.BestFitness, state.BestEpoch, lastTop1, lastTop5, stopReason);
     }
 
-    private static ClassifyAugmentOptions AugmentFor(TrainOptions o) => ClassifyAugmentOptions.Default;
+    private static ClassifyAugmentOptions AugmentFor(TrainOptions o)
+    {
+        var a = ClassifyAugmentOptions.FromUltralytics(o.Scale, o.Fliplr, o.Flipud, o.HsvH, o.HsvS, o.HsvV, o.Erasing, o.Degrees);
+        a.Validate();
+        return a;
+    }
 
     private static void SetDropoutSteps(Module model, long iteration)
     {

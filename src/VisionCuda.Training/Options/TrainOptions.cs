@@ -107,6 +107,30 @@ public sealed class TrainOptions
     [Arg("focal", "focal-loss gamma (0 = cross-entropy)")]
     public double Focal { get; set; }
 
+    [Arg("scale", "random-resized-crop: keep between (1 - scale) and all of the image area")]
+    public double Scale { get; set; } = 0.5;
+
+    [Arg("fliplr", "probability of a horizontal flip")]
+    public double Fliplr { get; set; } = 0.5;
+
+    [Arg("flipud", "probability of a vertical flip")]
+    public double Flipud { get; set; }
+
+    [Arg("degrees", "random rotation range in degrees")]
+    public double Degrees { get; set; }
+
+    [Arg("hsv_h", "hue jitter (fraction of the hue circle)")]
+    public double HsvH { get; set; } = 0.015;
+
+    [Arg("hsv_s", "saturation jitter")]
+    public double HsvS { get; set; } = 0.7;
+
+    [Arg("hsv_v", "value (brightness) jitter")]
+    public double HsvV { get; set; } = 0.4;
+
+    [Arg("erasing", "probability of random erasing")]
+    public double Erasing { get; set; } = 0.4;
+
     [Arg("verbose", "more detail in messages")]
     public bool Verbose { get; set; }
 
