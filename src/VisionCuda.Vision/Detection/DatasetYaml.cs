@@ -48,6 +48,12 @@ public sealed class DatasetYaml
         {
             throw new DatasetException(yamlPath, $"{yamlPath}:{e.Start.Line}: malformed YAML: {Inner(e)}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // Some malformed input (an unclosed flow sequence) surfaces without a position: replay the parser to
+            // find the last line it understood.
+            throw new DatasetException(yamlPath, $"{yamlPath}:{LastGoodLine(text)}: malformed YAML: {e.Message}", e);
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
             throw new DatasetException(yamlPath, $"{yamlPath}:1: a dataset.yaml must be a mapping with train, val and names");
 
@@ -137,6 +143,25 @@ public sealed class DatasetYaml
         var test = Sources("test");
         if (train is null) throw new DatasetException(yamlPath, $"{yamlPath}:1: no 'train' split given");
         return new DatasetYaml(yamlPath, root, names, train, val, test);
+    }
+
+    private static long LastGoodLine(string text)
+    {
+        long line = 1;
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            while (parser.MoveNext())
+                if (parser.Current != null) line = parser.Current.End.Line;
+        }
+        catch (YamlException e)
+        {
+            return e.Start.Line;
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        return line;
     }
 
     private static string Inner(YamlException e)
