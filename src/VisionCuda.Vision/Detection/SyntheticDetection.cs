@@ -222,19 +222,31 @@ public sealed class SyntheticDetection : IDetectionDataset
         var a = RandomColor(ref rng);
         var b = RandomColor(ref rng);
         double angle = rng.Uniform(0.0, 2 * Math.PI);
-        double dx = Math.Cos(angle), dy = Math.Sin(angle);
+        float dx = (float)Math.Cos(angle), dy = (float)Math.Sin(angle);
         int s = img.Rows;
+        // 256-step colour ramp indexed by the position along the gradient direction.
+        byte* ramp = stackalloc byte[256 * 3];
+        for (int i = 0; i < 256; i++)
+        {
+            double t = i / 255.0;
+            ramp[3 * i] = (byte)(a.Val0 + (b.Val0 - a.Val0) * t);
+            ramp[3 * i + 1] = (byte)(a.Val1 + (b.Val1 - a.Val1) * t);
+            ramp[3 * i + 2] = (byte)(a.Val2 + (b.Val2 - a.Val2) * t);
+        }
         byte* p = img.DataPointer;
         long step = img.Step();
+        float half = s / 2f, inv = 255f / s;
         for (int y = 0; y < s; y++)
-            for (int x = 0; x < s; x++)
+        {
+            byte* row = p + y * step;
+            float t = 127.5f + ((0 - half) * dx + (y - half) * dy) * inv, dt = dx * inv;
+            for (int x = 0; x < s; x++, t += dt)
             {
-                double t = Math.Clamp(0.5 + ((x - s / 2.0) * dx + (y - s / 2.0) * dy) / s, 0, 1);
-                byte* q = p + y * step + x * 3;
-                q[0] = (byte)(a.Val0 + (b.Val0 - a.Val0) * t);
-                q[1] = (byte)(a.Val1 + (b.Val1 - a.Val1) * t);
-                q[2] = (byte)(a.Val2 + (b.Val2 - a.Val2) * t);
+                int i = t <= 0 ? 0 : t >= 255 ? 255 : (int)t;
+                byte* q = row + 3 * x;
+                q[0] = ramp[3 * i]; q[1] = ramp[3 * i + 1]; q[2] = ramp[3 * i + 2];
             }
+        }
         return (a, b);
     }
 
@@ -278,21 +290,25 @@ public sealed class SyntheticDetection : IDetectionDataset
         }
     }
 
+    /// <summary>Uniform noise in [-amplitude, amplitude] per channel value; one Philox block gives 16 values.</summary>
     private static unsafe void AddNoise(Mat img, float amplitude, ref RandomStream rng)
     {
         ulong key = rng.NextUInt() | ((ulong)rng.NextUInt() << 32);
-        int n = img.Rows * img.Cols;
+        int n = img.Rows * img.Cols * 3;
         byte* p = img.DataPointer;
-        float scale = 2 * amplitude / 4294967296f;
-        for (int i = 0; i < n; i++)
+        float scale = 2 * amplitude / 255f;
+        uint* words = stackalloc uint[4];
+        for (int i = 0, block = 0; i < n; i += 16, block++)
         {
-            var (r0, r1, r2, _) = Philox.Block((ulong)i, 0, key);
-            byte* q = p + 3 * i;
-            q[0] = ClampByte(q[0] + r0 * scale - amplitude);
-            q[1] = ClampByte(q[1] + r1 * scale - amplitude);
-            q[2] = ClampByte(q[2] + r2 * scale - amplitude);
+            (words[0], words[1], words[2], words[3]) = Philox.Block((ulong)block, 0, key);
+            byte* bytes = (byte*)words;
+            int m = Math.Min(16, n - i);
+            for (int j = 0; j < m; j++)
+            {
+                int v = (int)(p[i + j] + bytes[j] * scale - amplitude + 0.5f + 256) - 256;
+                p[i + j] = (byte)(v < 0 ? 0 : v > 255 ? 255 : v);
+            }
         }
     }
 
-    private static byte ClampByte(float v) => (byte)Math.Clamp((int)MathF.Round(v), 0, 255);
 }
