@@ -7,7 +7,7 @@ namespace VisionCuda.Models;
 /// first two, global average pooling, dropout and a linear classifier. About 95k parameters at width 1; fast on a CPU
 /// for 28x28 and 32x32 inputs. Top-level layers (freeze counts them): conv1, pool1, conv2, pool2, conv3, pool, flatten, dropout, fc.
 /// </summary>
-public sealed class Cnn : Module
+public sealed class Cnn : Module, IClassifier
 {
     public Cnn(int numClasses, int inChannels = 1, double width = 1.0, double dropout = 0.0)
     {
@@ -25,6 +25,10 @@ public sealed class Cnn : Module
 
     /// <summary>The classifier head (replace-free fine-tuning: give it its own parameter group).</summary>
     public Linear Fc { get; }
+
+    public Linear Head => Fc;
+
+    public IEnumerable<Tensor> BackboneParameters() => NamedChildren().Where(c => c.Name != "fc").SelectMany(c => c.Module.Parameters());
 
     public override Tensor Forward(Tensor input)
     {

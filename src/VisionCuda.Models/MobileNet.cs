@@ -30,7 +30,7 @@ public sealed class InvertedResidual : Module
 /// <c>smallInput</c> makes the stem stride 1 for small images. 3,504,872 parameters at width 1 with 1000 classes.
 /// <see cref="FreezableLayers"/> lists features.0 .. features.18 then the classifier, so freeze=N is fine-grained.
 /// </summary>
-public sealed class MobileNetV2 : Module
+public sealed class MobileNetV2 : Module, IClassifier
 {
     private static readonly (int T, int C, int N, int S)[] Settings =
     {
@@ -61,6 +61,10 @@ public sealed class MobileNetV2 : Module
     public Sequential Features { get; }
 
     public Sequential Classifier { get; }
+
+    public Linear Head => (Linear)Classifier[1];
+
+    public IEnumerable<Tensor> BackboneParameters() => Features.Parameters();
 
     public override IReadOnlyList<(string Name, Module Module)> FreezableLayers()
         => Features.NamedChildren().Select(c => ("features." + c.Name, c.Module)).Append(("classifier", (Module)Classifier)).ToList();

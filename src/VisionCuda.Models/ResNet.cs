@@ -36,7 +36,7 @@ public sealed class BasicBlock : Module
 /// (64, 128, 256, 512); <c>smallInput</c> uses a 3x3 stride-1 stem without the max pool, for 28-64 px images.
 /// 11,689,512 parameters at width 1 with 1000 classes, as torchvision.
 /// </summary>
-public sealed class ResNet18 : Module
+public sealed class ResNet18 : Module, IClassifier
 {
     public ResNet18(int numClasses, int inChannels = 3, double width = 1.0, bool smallInput = false, double dropout = 0.0)
     {
@@ -59,6 +59,8 @@ public sealed class ResNet18 : Module
     }
 
     public Linear Fc { get; }
+
+    public Linear Head => Fc;
 
     /// <summary>Everything but <see cref="Fc"/>: the parameters to give a smaller learning rate when fine-tuning.</summary>
     public IEnumerable<Tensor> BackboneParameters() => NamedChildren().Where(c => c.Name != "fc").SelectMany(c => c.Module.Parameters());

@@ -19,7 +19,7 @@ internal static class ClassifyCommands
         cmd.SetAction(parse =>
         {
             var options = binder.Bind(parse);
-            var result = new ClassifyTrainer(options, new ConsoleReporter()).Train();
+            var result = new ClassifyTrainer(options, new ConsoleReporter(stdout, stderr)).Train();
             stdout.WriteLine($"results saved to {result.RunDirectory}");
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final validation top-1: {result.FinalTop1:F4} (top-5 {result.FinalTop5:F4})"));
             return 0;

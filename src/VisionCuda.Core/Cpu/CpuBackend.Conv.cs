@@ -9,16 +9,19 @@ namespace VisionCuda.Cpu;
 ///
 ///   forward          Y[n,g] (Kg x P)   = W[g] (Kg x CRS) * col(X[n,g]) (CRS x P)
 ///   backward-data    dcol   (CRS x P)  = W[g]^T * dY[n,g];  dX[n,g] = col2im(dcol)
+///                    (stride 1: instead the forward conv of dY with flipped, in/out-swapped filters)
 ///   backward-weight  dW[g]  (Kg x CRS) = sum_n dY[n,g] * col(X[n,g])^T
 ///
-/// where P = OH*OW is cut into pixel chunks so that a column chunk (CRS x chunk) stays in L2; the column
-/// buffers come from the backend's pool, so repeated calls reuse them. 1x1 / stride 1 / no padding skips
-/// im2col (the NCHW plane already is the column matrix); depthwise (Cg == Kg == 1) runs a direct loop.
+/// where P = OH*OW is cut into pixel chunks so that a column chunk (CRS x chunk) stays in L2. The chunk is
+/// written with a cache-line-aligned leading dimension and fed to the micro-kernel as is, without a second
+/// packing copy; the weights are read in place too (Gemm/DirectGemm.cs). Column buffers come from the
+/// backend's pool, so repeated calls reuse them. 1x1 / stride 1 / no padding skips im2col (the NCHW plane
+/// already is the column matrix; the packed SGEMM runs on it); depthwise (Cg == Kg == 1) runs a direct loop.
 ///
 /// Threads: work items are (image, group[, chunk]); when there are fewer items than threads the GEMMs inside
-/// one item are threaded instead. Backward-weight sums images into min(N, 8) partials (image n goes to
-/// partial n mod P, in image order) which are then added in partial order: the partition is fixed by the
-/// shape alone, so dW is bitwise the same for any thread count and timing.
+/// one item are threaded instead. Backward-weight sums images into P = min(N, 8) partials (fewer for big
+/// weights; image n goes to partial n mod P, in image order), then adds the partials in order: the partition
+/// is fixed by the shape alone, so dW is bitwise the same for any thread count and timing.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
@@ -27,12 +30,15 @@ public sealed unsafe partial class CpuBackend
 
     private const int MaxWeightPartials = 8;
 
+    /// <summary>Cap on the backward-weight partial buffers (16 MB): big layers use fewer partials.</summary>
+    private const long MaxPartialFloats = 4L << 20;
+
     private static bool IsPointwise(in Conv2dGeometry g)
         => g.R == 1 && g.S == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0;
 
     private static bool IsDepthwise(in Conv2dGeometry g) => g.CPerGroup == 1 && g.KPerGroup == 1;
 
-    /// <summary>Pixels per chunk: a multiple of 16 (the GEMM's NR) unless one chunk covers the whole plane.</summary>
+    /// <summary>Pixels per chunk: a multiple of 32 (both kernels' NR) unless one chunk covers the whole plane.</summary>
     private static int ChunkPixels(in Conv2dGeometry g)
     {
         int p = g.OutH * g.OutW;
@@ -41,7 +47,7 @@ public sealed unsafe partial class CpuBackend
         if (chunk >= p) return p;
         int nChunks = (int)((p + chunk - 1) / chunk);
         int even = (p + nChunks - 1) / nChunks;          // balance the chunks
-        return Math.Min(p, (even + 15) / 16 * 16);
+        return Math.Min(p, (even + 31) / 32 * 32);
     }
 
     /// <summary>Runs body(item, inner) for every item: items in parallel (inner = 1) or, with fewer items than threads, serially with inner = Threads.</summary>
@@ -64,11 +70,33 @@ public sealed unsafe partial class CpuBackend
 
     private CpuMemoryPool.Block RentFloats(long count) => Pool.Rent(Math.Max(1, count) * sizeof(float));
 
+    /// <summary>
+    /// Packs op(W[g]) (m x k) of every group once per call into whole-K micro-kernel slivers, shared read-only
+    /// by all work items: the kernel then streams one contiguous sliver instead of MR strided rows.
+    /// Group g's slivers start at <c>result + g * PackedWeightFloats(m, k, mr)</c>.
+    /// </summary>
+    private CpuMemoryPool.Block PackWeights(bool trans, float* w, int groups, long groupStride, int m, int k, int mr)
+    {
+        long per = PackedWeightFloats(m, k, mr);
+        var block = RentFloats(per * groups);
+        float* dst = (float*)block.Pointer;
+        for (int grp = 0; grp < groups; grp++)
+            Packing.PackA(trans, w + grp * groupStride, trans ? m : k, 0, m, 0, k, dst + grp * per, mr);
+        return block;
+    }
+
+    private static long PackedWeightFloats(int m, int k, int mr) => (long)((m + mr - 1) / mr) * mr * k;
+
     public void Conv2dForward(in Conv2dGeometry g, Storage x, Storage w, Storage? bias, Storage y)
     {
         g.Validate();
-        var geo = g;
-        float* px = P(x), pw = P(w), py = P(y), pb = bias is null ? null : P(bias);
+        ForwardCore(g, P(x), P(w), bias is null ? null : P(bias), P(y), Micro.Wide);
+    }
+
+    private void ForwardCore(Conv2dGeometry geo, float* px, float* pw, float* pb, float* py, bool wide)
+    {
+        var g = geo;
+        int NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
         int P_ = g.OutH * g.OutW;
         long inPlane = (long)g.H * g.W, outPlane = P_;
 
@@ -86,37 +114,55 @@ public sealed unsafe partial class CpuBackend
         int G = g.Groups, cg = g.CPerGroup, kg = g.KPerGroup, crs = cg * g.R * g.S;
         bool pointwise = IsPointwise(g);
         int chunk = ChunkPixels(g), nChunks = (P_ + chunk - 1) / chunk;
-        ForItems(g.N * G * nChunks, (item, inner) =>
+        int MR = wide ? Kernel8x32.MR : Kernel6x16.MR;
+        var packedW = pointwise ? null : PackWeights(false, pw, G, (long)kg * crs, kg, crs, MR);
+        float* pwPacked = packedW is null ? null : (float*)packedW.Pointer;
+        long packedPer = PackedWeightFloats(kg, crs, MR);
+        try
         {
-            int n = item / (G * nChunks), rest = item % (G * nChunks), grp = rest / nChunks, ci = rest % nChunks;
-            int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
-            float* xg = px + ((long)n * geo.C + (long)grp * cg) * inPlane;
-            float* yg = py + ((long)n * geo.K + (long)grp * kg) * outPlane;
-            float* wg = pw + (long)grp * kg * crs;
-            if (pointwise)
+            ForItems(g.N * G * nChunks, (item, inner) =>
             {
-                Sgemm.Run(false, false, kg, len, cg, 1f, wg, crs, xg + p0, inPlane, 0f, yg + p0, outPlane, inner);
-            }
-            else
-            {
-                var block = RentFloats((long)crs * len);
-                try
+                int n = item / (G * nChunks), rest = item % (G * nChunks), grp = rest / nChunks, ci = rest % nChunks;
+                int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
+                float* xg = px + ((long)n * geo.C + (long)grp * cg) * inPlane;
+                float* yg = py + ((long)n * geo.K + (long)grp * kg) * outPlane;
+                float* wg = pw + (long)grp * kg * crs;
+                var o = new DirectGemm.Operands
                 {
-                    float* col = (float*)block.Pointer;
-                    ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, len));
-                    Sgemm.Run(false, false, kg, len, crs, 1f, wg, crs, col, len, 0f, yg + p0, outPlane, inner);
+                    M = kg, N = len, K = crs, A = pwPacked + grp * packedPer, APacked = true, Bss = NR, Alpha = 1f, Beta = 0f, Wide = wide,
+                    C = yg + p0, Ldc = outPlane,
+                };
+                if (pointwise)
+                {
+                    // The plane's row stride (H*W) can map many k rows onto few L1 sets: pack B instead.
+                    Sgemm.Run(false, false, kg, len, cg, 1f, wg, cg, xg + p0, inPlane, 0f, yg + p0, outPlane, inner, wide);
                 }
-                finally { Pool.Return(block); }
-            }
-            if (pb != null)
-                for (int k = 0; k < kg; k++) VecOps.AddScalar(pb[grp * kg + k], yg + k * outPlane + p0, len);
-        });
+                else
+                {
+                    int ld = Round16(len);
+                    var block = RentFloats((long)crs * ld);
+                    try
+                    {
+                        float* col = (float*)block.Pointer;
+                        ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, ld));
+                        o.B = col; o.Bks = ld; o.BPadded = true;
+                        DirectGemm.Run(o, inner);
+                    }
+                    finally { Pool.Return(block); }
+                }
+                if (pb != null)
+                    for (int k = 0; k < kg; k++) VecOps.AddScalar(pb[grp * kg + k], yg + k * outPlane + p0, len);
+            });
+        }
+        finally { if (packedW is not null) Pool.Return(packedW); }
     }
 
     public void Conv2dBackwardData(in Conv2dGeometry g, Storage dy, Storage w, Storage dx)
     {
         g.Validate();
         var geo = g;
+        bool wide = Micro.Wide;
+        int NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
         float* pdy = P(dy), pw = P(w), pdx = P(dx);
         int P_ = g.OutH * g.OutW;
         long inPlane = (long)g.H * g.W, outPlane = P_;
@@ -133,6 +179,18 @@ public sealed unsafe partial class CpuBackend
         }
 
         int G = g.Groups, cg = g.CPerGroup, kg = g.KPerGroup, crs = cg * g.R * g.S;
+        if (!IsPointwise(g) && AsTransposedForward(g, out var tg))
+        {
+            // Stride 1: dX is the forward conv of dY with the flipped, in/out-swapped filters (no col2im).
+            var flipped = RentFloats(g.WeightCount);
+            try
+            {
+                FlipTransposeWeights(g, pw, (float*)flipped.Pointer);
+                ForwardCore(tg, pdy, (float*)flipped.Pointer, null, pdx, wide);
+            }
+            finally { Pool.Return(flipped); }
+            return;
+        }
         if (IsPointwise(g))
         {
             // dX[n,g] = W[g]^T (Cg x Kg) * dY[n,g]: disjoint column chunks, written with beta = 0.
@@ -143,39 +201,53 @@ public sealed unsafe partial class CpuBackend
                 int p0 = ci * chunkP, p1 = Math.Min(P_, p0 + chunkP);
                 Sgemm.Run(true, false, cg, p1 - p0, kg, 1f, pw + (long)grp * kg * crs, cg,
                     pdy + ((long)n * geo.K + (long)grp * kg) * outPlane + p0, outPlane, 0f,
-                    pdx + ((long)n * geo.C + (long)grp * cg) * inPlane + p0, inPlane, inner);
+                    pdx + ((long)n * geo.C + (long)grp * cg) * inPlane + p0, inPlane, inner, wide);
             });
             return;
         }
 
         // Chunks of one (image, group) overlap in dX through col2im, so they run in order inside one item.
         int chunk = ChunkPixels(g), nChunks = (P_ + chunk - 1) / chunk;
-        ForItems(g.N * G, (item, inner) =>
+        int MR = wide ? Kernel8x32.MR : Kernel6x16.MR;
+        var packedWt = PackWeights(true, pw, G, (long)kg * crs, crs, kg, MR);
+        float* pwtPacked = (float*)packedWt.Pointer;
+        long packedPer = PackedWeightFloats(crs, kg, MR);
+        try
         {
-            int n = item / G, grp = item % G;
-            float* dxg = pdx + ((long)n * geo.C + (long)grp * cg) * inPlane;
-            float* dyg = pdy + ((long)n * geo.K + (long)grp * kg) * outPlane;
-            float* wg = pw + (long)grp * kg * crs;
-            new Span<float>(dxg, checked((int)(cg * inPlane))).Clear();
-            var block = RentFloats((long)crs * chunk);
-            try
+            ForItems(g.N * G, (item, inner) =>
             {
-                float* col = (float*)block.Pointer;
-                for (int ci = 0; ci < nChunks; ci++)
+                int n = item / G, grp = item % G;
+                float* dxg = pdx + ((long)n * geo.C + (long)grp * cg) * inPlane;
+                float* dyg = pdy + ((long)n * geo.K + (long)grp * kg) * outPlane;
+                new Span<float>(dxg, checked((int)(cg * inPlane))).Clear();
+                var block = RentFloats((long)crs * Round16(chunk));
+                try
                 {
-                    int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
-                    Sgemm.Run(true, false, crs, len, kg, 1f, wg, crs, dyg + p0, outPlane, 0f, col, len, inner);
-                    ForChannels(inner, cg, (c0, c1) => ColumnOps.Col2ImAdd(geo, dxg, c0, c1, p0, p1, col, len));
+                    float* col = (float*)block.Pointer;
+                    for (int ci = 0; ci < nChunks; ci++)
+                    {
+                        int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0, ld = Round16(len);
+                        var o = new DirectGemm.Operands
+                        {
+                            M = crs, N = len, K = kg, A = pwtPacked + grp * packedPer, APacked = true,
+                            B = dyg + p0, Bss = NR, Bks = outPlane, Alpha = 1f, Beta = 0f, C = col, Ldc = ld, Wide = wide,
+                        };
+                        DirectGemm.Run(o, inner);
+                        ForChannels(inner, cg, (c0, c1) => ColumnOps.Col2ImAdd(geo, dxg, c0, c1, p0, p1, col, ld));
+                    }
                 }
-            }
-            finally { Pool.Return(block); }
-        });
+                finally { Pool.Return(block); }
+            });
+        }
+        finally { Pool.Return(packedWt); }
     }
 
     public void Conv2dBackwardWeight(in Conv2dGeometry g, Storage x, Storage dy, Storage dw, Storage? dbias)
     {
         g.Validate();
         var geo = g;
+        bool wide = Micro.Wide;
+        int NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
         float* px = P(x), pdy = P(dy), pdw = P(dw);
         int P_ = g.OutH * g.OutW;
         long inPlane = (long)g.H * g.W, outPlane = P_;
@@ -191,66 +263,111 @@ public sealed unsafe partial class CpuBackend
         int G = g.Groups, cg = g.CPerGroup, kg = g.KPerGroup, crs = cg * g.R * g.S;
         bool pointwise = IsPointwise(g);
         int chunk = ChunkPixels(g), nChunks = (P_ + chunk - 1) / chunk;
-        int partials = Math.Min(g.N, MaxWeightPartials);
         long groupW = (long)kg * crs;
-        CpuMemoryPool.Block? partialBlock = partials > 1 ? RentFloats(groupW * G * partials) : null;
+        // Fewer partials for big weights (memory), never fewer than one; the count depends on the shape only.
+        int partials = (int)Math.Clamp(Math.Min(Math.Min(g.N, MaxWeightPartials), MaxPartialFloats / Math.Max(1, groupW * G)), 1, MaxWeightPartials);
+        int kgPad = (kg + 31) & ~31, ldMax = Round16(chunk);
+        // Partials hold dW^T (crs x kg): the big operand (the column chunk) is then the GEMM's A, read in place.
+        var partialBlock = RentFloats(groupW * G * partials);
         try
         {
-            float* part = partialBlock is null ? null : (float*)partialBlock.Pointer;
+            float* part = (float*)partialBlock.Pointer;
             ForItems(G * partials, (item, inner) =>
             {
                 int grp = item / partials, pi = item % partials;
-                float* target = part == null ? pdw + grp * groupW : part + ((long)grp * partials + pi) * groupW;
-                float* wgDy0 = pdy + (long)grp * kg * outPlane;
-                float* xg0 = px + (long)grp * cg * inPlane;
-                var block = pointwise ? null : RentFloats((long)crs * chunk);
+                float* target = part + ((long)grp * partials + pi) * groupW;
+                float* dy0 = pdy + (long)grp * kg * outPlane;
+                float* x0 = px + (long)grp * cg * inPlane;
+                var colBlock = pointwise ? null : RentFloats((long)crs * ldMax);
+                var dyBlock = RentFloats((long)kgPad * chunk);
                 try
                 {
-                    float* col = block is null ? null : (float*)block.Pointer;
+                    float* col = colBlock is null ? null : (float*)colBlock.Pointer;
+                    float* dyT = (float*)dyBlock.Pointer;
                     bool first = true;
                     for (int n = pi; n < geo.N; n += partials)
                     {
-                        float* dyg = wgDy0 + (long)n * geo.K * outPlane;
-                        float* xg = xg0 + (long)n * geo.C * inPlane;
+                        float* dyg = dy0 + (long)n * geo.K * outPlane;
+                        float* xg = x0 + (long)n * geo.C * inPlane;
                         for (int ci = 0; ci < nChunks; ci++)
                         {
                             int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
-                            float beta = first ? 0f : 1f;
+                            // B(p, j) = dY[j, p0 + p] packed as NR-wide slivers of len rows.
+                            Packing.PackB(true, dyg + p0, outPlane, 0, len, 0, kg, dyT, NR);
+                            var o = new DirectGemm.Operands
+                            {
+                                M = crs, N = kg, K = len, Aks = 1, B = dyT, Bss = (long)len * NR, Bks = NR, BPadded = true,
+                                Alpha = 1f, Beta = first ? 0f : 1f, C = target, Ldc = kg, Wide = wide,
+                            };
                             if (pointwise)
                             {
-                                Sgemm.Run(false, true, kg, cg, len, 1f, dyg + p0, outPlane, xg + p0, inPlane, beta, target, cg, inner);
+                                o.A = xg + p0; o.Ars = inPlane;
                             }
                             else
                             {
-                                ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, len));
-                                Sgemm.Run(false, true, kg, crs, len, 1f, dyg + p0, outPlane, col, len, beta, target, crs, inner);
+                                int ld = Round16(len);
+                                ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, ld));
+                                o.A = col; o.Ars = ld;
                             }
+                            DirectGemm.Run(o, inner);
                             first = false;
                         }
                     }
                 }
-                finally { if (block is not null) Pool.Return(block); }
+                finally
+                {
+                    if (colBlock is not null) Pool.Return(colBlock);
+                    Pool.Return(dyBlock);
+                }
             });
 
-            if (part != null)
+            // dW[g] = (partial 0 + partial 1 + ...)^T, partials added in this order.
+            ForChannels(Threads, G, (g0, g1) =>
             {
-                // dW[g] = partial 0 + partial 1 + ... in this order; split over disjoint element ranges.
-                long total = groupW;
-                ForChannels(Threads, G * 16, (s0, s1) =>
+                for (int grp = g0; grp < g1; grp++)
                 {
-                    for (int s = s0; s < s1; s++)
-                    {
-                        int grp = s / 16, piece = s % 16;
-                        long e0 = total * piece / 16, e1 = total * (piece + 1) / 16;
-                        float* dst = pdw + grp * groupW + e0;
-                        float* src = part + (long)grp * partials * groupW + e0;
-                        new ReadOnlySpan<float>(src, (int)(e1 - e0)).CopyTo(new Span<float>(dst, (int)(e1 - e0)));
-                        for (int pi = 1; pi < partials; pi++) VecOps.Add(src + pi * groupW, dst, (int)(e1 - e0));
-                    }
-                });
-            }
+                    float* p0 = part + (long)grp * partials * groupW;
+                    for (int pi = 1; pi < partials; pi++) VecOps.Add(p0 + pi * groupW, p0, (int)groupW);
+                    float* dst = pdw + grp * groupW;
+                    for (int i = 0; i < crs; i++)
+                        for (int k = 0; k < kg; k++) dst[(long)k * crs + i] = p0[(long)i * kg + k];
+                }
+            });
         }
-        finally { if (partialBlock is not null) Pool.Return(partialBlock); }
+        finally { Pool.Return(partialBlock); }
+    }
+
+    /// <summary>
+    /// Leading dimension of a column buffer: at least the columns rounded up to 32 (so the last NR-wide sliver
+    /// is readable), a multiple of 16 floats (whole cache lines), and an odd number of lines so that the 256 rows
+    /// of a KC block spread over all L1 sets instead of a few.
+    /// </summary>
+    private static int Round16(int v) => ((v + 31) & ~31) + 16;
+
+    /// <summary>
+    /// For stride 1, dX[c, h, w] = sum_{k,r,s} dY[k, h + p - r*d, w + q - s*d] * W[k, c, r, s] is a forward conv of
+    /// dY (K channels, OH x OW) with W'[c, k, r', s'] = W[k, c, R-1-r', S-1-s'], padding d*(R-1) - p, same dilation
+    /// and groups, whose output is exactly H x W. Not usable when the padding exceeds d*(R-1) (it would go negative).
+    /// </summary>
+    private static bool AsTransposedForward(in Conv2dGeometry g, out Conv2dGeometry t)
+    {
+        int padH = g.DilationH * (g.R - 1) - g.PadH, padW = g.DilationW * (g.S - 1) - g.PadW;
+        t = new Conv2dGeometry(g.N, g.K, g.OutH, g.OutW, g.C, g.R, g.S, 1, 1, padH, padW, g.DilationH, g.DilationW, g.Groups);
+        return g.StrideH == 1 && g.StrideW == 1 && padH >= 0 && padW >= 0 && t.OutH == g.H && t.OutW == g.W;
+    }
+
+    /// <summary>W'[g*Cg + c, k, r, s] = W[g*Kg + k, c, R-1-r, S-1-s] (weights of <see cref="AsTransposedForward"/>).</summary>
+    private static void FlipTransposeWeights(in Conv2dGeometry g, float* w, float* wt)
+    {
+        int cg = g.CPerGroup, kg = g.KPerGroup, rs = g.R * g.S;
+        for (int grp = 0; grp < g.Groups; grp++)
+        for (int c = 0; c < cg; c++)
+        for (int k = 0; k < kg; k++)
+        {
+            float* src = w + ((long)(grp * kg + k) * cg + c) * rs;
+            float* dst = wt + ((long)(grp * cg + c) * kg + k) * rs;
+            for (int i = 0; i < rs; i++) dst[i] = src[rs - 1 - i];
+        }
     }
 
     /// <summary>dbias[k] = sum over n, oh, ow of dy: per channel, planes in image order, each plane a fixed-order sum.</summary>

@@ -12,6 +12,6 @@ public sealed unsafe partial class CpuBackend
         Sgemm.RunBatched(transA, transB, m, n, k, alpha,
             P(a) + aOffset, transA ? m : k, strideA,
             P(b) + bOffset, transB ? k : n, strideB,
-            beta, P(c) + cOffset, n, strideC, batch, Threads);
+            beta, P(c) + cOffset, n, strideC, batch, Threads, Micro.Wide);
     }
 }

@@ -215,20 +215,25 @@ public abstract class Module : IDisposable
 
     /// <summary>
     /// Copies values from <paramref name="stateDict"/> into the module's tensors (in place, on the module's backend).
-    /// With <paramref name="strict"/>, missing or unexpected keys are an error; a shape mismatch is always an error.
+    /// With <paramref name="strict"/>, missing or unexpected keys are an error; a shape mismatch is an error unless
+    /// <paramref name="skipMismatched"/> (transfer learning to a new class count, like Ultralytics' intersect_dicts:
+    /// those entries are left as initialised and reported in <see cref="LoadResult.MismatchedKeys"/>).
     /// Nothing is modified when an error is thrown.
     /// </summary>
-    public LoadResult LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
+    public LoadResult LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true, bool skipMismatched = false)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
         var own = StateDict();
         var missing = own.Keys.Where(k => !stateDict.ContainsKey(k)).ToList();
         var unexpected = stateDict.Keys.Where(k => !own.ContainsKey(k)).ToList();
         var errors = new List<string>();
+        var mismatched = new List<string>();
         foreach (var (name, t) in own)
         {
             if (!stateDict.TryGetValue(name, out var src)) continue;
-            if (!Shapes.SameShape(src.Shape, t.Shape))
+            if (skipMismatched && (!Shapes.SameShape(src.Shape, t.Shape) || src.DType != t.DType))
+                mismatched.Add(name);
+            else if (!Shapes.SameShape(src.Shape, t.Shape))
                 errors.Add($"size mismatch for {name}: checkpoint has shape {Shapes.Format(src.Shape)}, model has {Shapes.Format(t.Shape)}");
             else if (src.DType != t.DType)
                 errors.Add($"dtype mismatch for {name}: checkpoint has {src.DType}, model has {t.DType}");
@@ -243,9 +248,9 @@ public abstract class Module : IDisposable
         using (GradMode.NoGrad())
         {
             foreach (var (name, t) in own)
-                if (stateDict.TryGetValue(name, out var src)) t.CopyFrom(src);
+                if (stateDict.TryGetValue(name, out var src) && !mismatched.Contains(name)) t.CopyFrom(src);
         }
-        return new LoadResult(missing, unexpected);
+        return new LoadResult(missing, unexpected, mismatched) { Loaded = own.Count - missing.Count - mismatched.Count };
     }
 
     // ---- devices -----------------------------------------------------------------------------------------
@@ -285,12 +290,12 @@ public abstract class Module : IDisposable
         => SafeTensors.Save(path, StateDict(), metadata);
 
     /// <summary>Loads a safetensors file written by <see cref="Save"/> and returns its metadata.</summary>
-    public IReadOnlyDictionary<string, string> Load(string path, bool strict = true)
+    public IReadOnlyDictionary<string, string> Load(string path, bool strict = true, bool skipMismatched = false)
     {
         using var file = SafeTensors.Load(path, Backend);
         try
         {
-            LoadStateDict(file.Tensors, strict);
+            LoadStateDict(file.Tensors, strict, skipMismatched);
         }
         catch (StateDictException e)
         {
@@ -302,6 +307,28 @@ public abstract class Module : IDisposable
     // ---- summary and disposal ----------------------------------------------------------------------------
 
     public override string ToString() => $"{TypeName}({ParameterCount():N0} parameters)";
+
+    /// <summary>
+    /// One line in Ultralytics' style, e.g. "resnet18 summary: 62 layers, 11,689,512 parameters, 11,689,512 gradients"
+    /// (layers = modules that own parameters; gradients = trainable parameters).
+    /// </summary>
+    public string Summary(string? name = null)
+    {
+        int layers = Modules().Count(m => m._parameters.Count > 0);
+        return $"{name ?? TypeName} summary: {layers} layers, {ParameterCount():N0} parameters, {ParameterCount(trainableOnly: true):N0} gradients";
+    }
+
+    /// <summary>A multi-line table of the top-level layers (index, name, type, parameters), for --verbose output.</summary>
+    public string Describe()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine($"{"",3}  {"name",-14} {"params",12}  module");
+        int i = 0;
+        foreach (var (name, layer) in FreezableLayers())
+            sb.AppendLine($"{i++,3}  {name,-14} {layer.ParameterCount(),12:N0}  {layer.TypeName}");
+        sb.Append(Summary());
+        return sb.ToString();
+    }
 
     public void Dispose()
     {
@@ -318,8 +345,15 @@ public abstract class Module : IDisposable
     }
 }
 
-/// <summary>Keys that <see cref="Module.LoadStateDict"/> did not find (missing) or did not use (unexpected).</summary>
-public sealed record LoadResult(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys);
+/// <summary>
+/// Keys that <see cref="Module.LoadStateDict"/> did not find (missing), did not use (unexpected), or skipped because
+/// the shapes differ (mismatched, only with skipMismatched).
+/// </summary>
+public sealed record LoadResult(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys, IReadOnlyList<string> MismatchedKeys)
+{
+    /// <summary>Number of entries copied.</summary>
+    public int Loaded { get; init; }
+}
 
 /// <summary>A state dict that does not fit the module: missing/unexpected keys or mismatched shapes.</summary>
 public sealed class StateDictException : Exception

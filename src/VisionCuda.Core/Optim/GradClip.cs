@@ -32,7 +32,7 @@ public static class GradClip
                     var sq = backend.Allocate(g.Numel);
                     try
                     {
-                        backend.Unary(UnaryOp.Pow, g.Storage, sq, g.Numel, 2f);
+                        backend.Binary(BinaryOp.Mul, g.Storage, g.Storage, sq, BroadcastPlan.Create(g.Shape, g.Shape));
                         backend.Reduce(ReduceOp.Sum, sq, one, 1, checked((int)g.Numel), 1);
                         backend.CopyBlocks(one, 0, 0, sums, i, 0, 1, 1, accumulate: false);
                     }

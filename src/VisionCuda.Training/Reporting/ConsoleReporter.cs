@@ -10,6 +10,8 @@ namespace VisionCuda.Training.Reporting;
 public sealed class ConsoleReporter : ITrainingReporter
 {
     private readonly IAnsiConsole _console;
+    private readonly TextWriter _out;
+    private readonly TextWriter _err;
     private readonly bool _interactive;
     private int _batches;
     private int _epoch;
@@ -17,15 +19,23 @@ public sealed class ConsoleReporter : ITrainingReporter
     private BatchProgress _last;
     private DateTime _lastDraw;
 
-    public ConsoleReporter(IAnsiConsole? console = null)
+    /// <summary>Writes progress to <paramref name="output"/> and warnings to <paramref name="error"/> (the console by default).</summary>
+    public ConsoleReporter(TextWriter? output = null, TextWriter? error = null)
     {
-        _console = console ?? AnsiConsole.Console;
-        _interactive = !Console.IsOutputRedirected && _console.Profile.Capabilities.Ansi;
+        _out = output ?? Console.Out;
+        _err = error ?? Console.Error;
+        bool isConsole = output is null || ReferenceEquals(output, Console.Out);
+        _interactive = isConsole && !Console.IsOutputRedirected;
+        _console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(_out),
+            Ansi = _interactive ? AnsiSupport.Detect : AnsiSupport.No,
+        });
     }
 
     public void Info(string message) => _console.MarkupLine(Markup.Escape(message));
 
-    public void Warning(string message) => _console.MarkupLine("[yellow]WARNING[/] " + Markup.Escape(message));
+    public void Warning(string message) => _err.WriteLine("WARNING " + message);
 
     public void BeginEpoch(int epoch, int epochs, int batches)
     {
@@ -45,17 +55,17 @@ public sealed class ConsoleReporter : ITrainingReporter
         int width = 30;
         int done = (int)Math.Round(width * (progress.Batch + 1) / (double)Math.Max(1, progress.Batches));
         string bar = new string('█', done) + new string('░', width - done);
-        Console.Write(string.Create(CultureInfo.InvariantCulture,
+        _out.Write(string.Create(CultureInfo.InvariantCulture,
             $"\r{progress.Epoch + 1,4}/{progress.Epochs} {bar} {progress.Batch + 1}/{progress.Batches}  loss {progress.Loss:F4}  lr {progress.Lr:G3}  {progress.ImagesPerSecond:F0} img/s   "));
     }
 
     public void EndEpoch(EpochSummary s)
     {
-        if (_interactive) Console.WriteLine();
+        if (_interactive) _out.WriteLine();
         string val = s.Top1 is double t1
             ? string.Create(CultureInfo.InvariantCulture, $"  top1 {t1:F4}  top5 {s.Top5:F4}  val/loss {s.ValLoss:F4}")
             : "";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"epoch {s.Epoch + 1}/{s.Epochs}  train/loss {s.TrainLoss:F4}{val}  lr {s.GroupLrs.FirstOrDefault():G3}  {_last.ImagesPerSecond:F0} img/s  {s.Elapsed.TotalSeconds:F1}s{(s.IsBest ? "  *best" : "")}"));
     }
 }

@@ -1,13 +1,41 @@
+using System.Runtime.Intrinsics.X86;
 using VisionCuda.Cpu;
+using VisionCuda.Cpu.Gemm;
 using VisionCuda.Reference;
 
 namespace VisionCuda.Core.Tests.FastPaths;
+
+/// <summary>
+/// The fast-path tests flip the process-wide kernel choice (<see cref="Micro.Wide"/>), so they share one
+/// collection and never run concurrently with each other.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CpuKernelCollection
+{
+    public const string Name = "Cpu micro-kernels";
+
+    /// <summary>Runs <paramref name="body"/> once per micro-kernel this CPU can run (6x16 AVX2 always, 8x32 with AVX-512F).</summary>
+    internal static void ForEachKernel(Action<string> body)
+    {
+        bool saved = Micro.Wide;
+        try
+        {
+            foreach (bool wide in Avx512F.IsSupported ? new[] { false, true } : new[] { false })
+            {
+                Micro.Wide = wide;
+                body(wide ? "8x32" : "6x16");
+            }
+        }
+        finally { Micro.Wide = saved; }
+    }
+}
 
 /// <summary>
 /// The blocked SIMD SGEMM of the Cpu backend against the plain-loop oracle (VisionCuda.Reference.ReferenceGemm).
 /// Tolerance (conventions.md, GEMM): |fast - ref| &lt;= 1e-5 + 1e-4 * |ref| elementwise. Inputs are uniform in
 /// [-1, 1] and k stays small enough (&lt;= 600) that float32 accumulation error (~k * 6e-8) fits the absolute term.
 /// </summary>
+[Collection(CpuKernelCollection.Name)]
 public sealed class GemmVsReferenceTests
 {
     private static readonly int[] Sizes = [1, 7, 13, 33, 65];
@@ -69,8 +97,11 @@ public sealed class GemmVsReferenceTests
 
         var expected = (float[])c0.Clone();
         ReferenceGemm.Gemm(ta, tb, m, n, k, alpha, a, aOff, sa, b, bOff, sb, beta, expected, cOff, sc, batch);
-        var actual = RunCpu(cpu, ta, tb, m, n, k, alpha, a, aOff, sa, b, bOff, sb, beta, c0, cOff, sc, batch);
-        AssertClose(expected, actual, $"gemm ta={ta} tb={tb} m={m} n={n} k={k} beta={beta} batch={batch}");
+        CpuKernelCollection.ForEachKernel(kernel =>
+        {
+            var actual = RunCpu(cpu, ta, tb, m, n, k, alpha, a, aOff, sa, b, bOff, sb, beta, c0, cOff, sc, batch);
+            AssertClose(expected, actual, $"gemm[{kernel}] ta={ta} tb={tb} m={m} n={n} k={k} beta={beta} batch={batch}");
+        });
     }
 
     [Theory]
@@ -124,12 +155,15 @@ public sealed class GemmVsReferenceTests
         var a = Random((long)m * k, 41);
         var b = Random((long)k * n, 42);
         var c0 = new float[m * n];
-        float[]? first = null;
-        foreach (int threads in new[] { 1, 2, 3 })
+        CpuKernelCollection.ForEachKernel(_ =>
         {
-            var c = RunCpu(new CpuBackend(threads), false, true, m, n, k, 1f, a, 0, 0, b, 0, 0, 0f, c0, 0, 0, 1);
-            if (first is null) first = c;
-            else Assert.Equal(first, c);
-        }
+            float[]? first = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                var c = RunCpu(new CpuBackend(threads), false, true, m, n, k, 1f, a, 0, 0, b, 0, 0, 0f, c0, 0, 0, 1);
+                if (first is null) first = c;
+                else Assert.Equal(first, c);
+            }
+        });
     }
 }

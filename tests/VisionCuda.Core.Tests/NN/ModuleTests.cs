@@ -139,6 +139,14 @@ public class ModuleTests
         Assert.Contains("[3, 15]", e2.Message);
         Assert.Contains("[3, 16]", e2.Message);
         Assert.Equal(before, net.StateDict()["0.bias"].ToArray()); // nothing was modified
+
+        // Transfer learning to another head size: mismatched entries are skipped and reported.
+        var head = net.StateDict()["5.weight"].ToArray();
+        var r = net.LoadStateDict(bad, strict: true, skipMismatched: true);
+        Assert.Equal(new[] { "5.weight" }, r.MismatchedKeys);
+        Assert.Equal(net.StateDict().Count - 1, r.Loaded);
+        Assert.Equal(head, net.StateDict()["5.weight"].ToArray());
+        Assert.All(net.StateDict()["0.bias"].ToArray(), v => Assert.Equal(0f, v));
     }
 
     [Fact]
@@ -168,6 +176,8 @@ public class ModuleTests
         Assert.True(net.StateDict()["fc.weight"].RequiresGrad);
         Assert.Equal(net.ParameterCount() - 8 * 3 * 9 - 16, net.ParameterCount(trainableOnly: true));
         Assert.Throws<ArgumentOutOfRangeException>(() => net.FreezeFirst(99));
+        Assert.Equal($"MiniResNet summary: 11 layers, {net.ParameterCount():N0} parameters, {net.ParameterCount(true):N0} gradients", net.Summary());
+        Assert.Contains("layer1", net.Describe());
     }
 
     [Fact]

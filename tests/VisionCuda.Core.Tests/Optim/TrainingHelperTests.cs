@@ -11,14 +11,14 @@ public class TrainingHelperTests
         var a = Tensor.FromArray(new float[] { 1, 2, 3 }, new[] { 3 }, requiresGrad: true);
         var b = Tensor.FromArray(new float[] { 0, 0, 0, 0 }, new[] { 2, 2 }, requiresGrad: true);
         var c = Tensor.FromArray(new float[] { 5 }, new[] { 1 }, requiresGrad: true); // no grad: skipped
-        a.SetGrad(Tensor.FromArray(new float[] { 3, 0, 4 }, new[] { 3 }));
+        a.SetGrad(Tensor.FromArray(new float[] { -3, 0, 4 }, new[] { 3 }));
         b.SetGrad(Tensor.FromArray(new float[] { 0, 12, 0, 0 }, new[] { 2, 2 }));
         double norm = GradClip.ClipGradNorm(new[] { a, b, c }, 6.5);
         Assert.Equal(13.0, norm, 5);
         double coef = 6.5 / (13.0 + 1e-6);
         var ga = a.Grad!.ToArray();
         var gb = b.Grad!.ToArray();
-        Assert.Equal(3 * coef, ga[0], 5);
+        Assert.Equal(-3 * coef, ga[0], 5);
         Assert.Equal(4 * coef, ga[2], 5);
         Assert.Equal(12 * coef, gb[1], 5);
         Assert.Null(c.Grad);

@@ -24,7 +24,7 @@ internal static unsafe class ColumnOps
         hi = Math.Clamp(hi, lo, len);
     }
 
-    /// <summary>col[c*R*S + r*S + s, p - p0] for channels c in [c0, c1) of the group at <paramref name="xg"/>.</summary>
+    /// <summary>col[c*R*S + r*S + s, p - p0] for channels c in [c0, c1) of the group at <paramref name="xg"/>; columns [p1-p0, ldcol) are zeroed.</summary>
     public static void Im2Col(in Conv2dGeometry g, float* xg, int c0, int c1, int p0, int p1, float* col, long ldcol)
     {
         int H = g.H, W = g.W, OW = g.OutW, sh = g.StrideH, sw = g.StrideW;
@@ -42,29 +42,30 @@ internal static unsafe class ColumnOps
                     int ih = oh * sh - g.PadH + r * g.DilationH;
                     if ((uint)ih >= (uint)H)
                     {
-                        new Span<float>(d, len).Clear();
+                        VecOps.Zero(d, len);
                     }
                     else
                     {
                         int iwBase = ow * sw - g.PadW + s * g.DilationW;
                         ValidRange(iwBase, sw, W, len, out int lo, out int hi);
-                        if (lo > 0) new Span<float>(d, lo).Clear();
+                        if (lo > 0) VecOps.Zero(d, lo);
                         float* src = xc + (long)ih * W + iwBase;
                         if (sw == 1)
                         {
-                            new ReadOnlySpan<float>(src + lo, hi - lo).CopyTo(new Span<float>(d + lo, hi - lo));
+                            VecOps.Copy(src + lo, d + lo, hi - lo);
                         }
                         else
                         {
                             for (int t = lo; t < hi; t++) d[t] = src[t * sw];
                         }
-                        if (hi < len) new Span<float>(d + hi, len - hi).Clear();
+                        if (hi < len) VecOps.Zero(d + hi, len - hi);
                     }
                     d += len;
                     remaining -= len;
                     ow = 0;
                     oh++;
                 }
+                if (ldcol > p1 - p0) new Span<float>(d, (int)(ldcol - (p1 - p0))).Clear();
             }
         }
     }

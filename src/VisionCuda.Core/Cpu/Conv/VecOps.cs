@@ -32,6 +32,23 @@ internal static unsafe class VecOps
         for (; i < n; i++) y[i] += x[i];
     }
 
+    /// <summary>y[i] = x[i], inline (the im2col segments are short: a call to memmove costs as much as the copy).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Copy(float* x, float* y, int n)
+    {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) Vector256.Load(x + i).Store(y + i);
+        for (; i < n; i++) y[i] = x[i];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Zero(float* y, int n)
+    {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) Vector256<float>.Zero.Store(y + i);
+        for (; i < n; i++) y[i] = 0f;
+    }
+
     /// <summary>y[i] += value.</summary>
     public static void AddScalar(float value, float* y, int n)
     {

@@ -23,9 +23,14 @@ namespace VisionCuda.Cpu.Gemm;
 /// </summary>
 internal static unsafe class Sgemm
 {
+    /// <summary>Largest KC of any kernel (buffer sizes).</summary>
     public const int KC = 256;
-    public const int MC = 144;   // multiple of MR
-    public const int NC = 2048;  // multiple of NR
+
+    /// <summary>KC per kernel: the B sliver (KC x NR floats) must sit in a 32 KB L1 next to the A sliver.</summary>
+    /// <remarks>Measured on Zen 4: 128, 192 and 256 run the conv shapes alike, 256 is best for square SGEMM.</remarks>
+    public static int KcFor(bool wide) => KC;
+    public const int MC = 144;   // multiple of both MRs (6 and 8)
+    public const int NC = 2048;  // multiple of both NRs (16 and 32)
 
     /// <summary>Below this many multiply-adds a call runs on the caller's thread.</summary>
     private const long SerialThreshold = 1L << 17;
@@ -45,15 +50,15 @@ internal static unsafe class Sgemm
         return t_packB;
     }
 
-    /// <summary>A single row-major GEMM with leading dimensions, run on up to <paramref name="threads"/> threads.</summary>
+    /// <summary>A single row-major GEMM (<paramref name="wide"/>: the 8x32 AVX-512 kernel, see <see cref="Micro"/>) with leading dimensions, run on up to <paramref name="threads"/> threads.</summary>
     public static void Run(bool transA, bool transB, int m, int n, int k, float alpha,
-                           float* a, long lda, float* b, long ldb, float beta, float* c, long ldc, int threads)
-        => RunBatched(transA, transB, m, n, k, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, 0, 1, threads);
+                           float* a, long lda, float* b, long ldb, float beta, float* c, long ldc, int threads, bool wide)
+        => RunBatched(transA, transB, m, n, k, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, 0, 1, threads, wide);
 
     /// <summary>Batched GEMM: matrix i uses a + i*strideA etc. (stride 0 reuses the matrix).</summary>
     public static void RunBatched(bool transA, bool transB, int m, int n, int k, float alpha,
                                   float* a, long lda, long strideA, float* b, long ldb, long strideB,
-                                  float beta, float* c, long ldc, long strideC, int batch, int threads)
+                                  float beta, float* c, long ldc, long strideC, int batch, int threads, bool wide)
     {
         if (m <= 0 || n <= 0 || batch <= 0) return;
         var job = new Job
@@ -63,6 +68,8 @@ internal static unsafe class Sgemm
             C = c, Ldc = ldc, StrideC = strideC,
         };
 
+        int MR = wide ? Kernel8x32.MR : Kernel6x16.MR, NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
+        job.Wide = wide; job.MR = MR; job.NR = NR;
         long work = (long)m * n * Math.Max(k, 1) * batch;
         if (threads <= 1 || work < SerialThreshold)
         {
@@ -73,7 +80,7 @@ internal static unsafe class Sgemm
         // Fixed partition: each matrix is cut into tm x tn tiles on the MR/NR grid. Only the assignment
         // depends on the thread count; each element's arithmetic does not.
         int parts = batch >= threads ? 1 : (threads + batch - 1) / batch;
-        int nSlivers = (n + Kernels.NR - 1) / Kernels.NR, mSlivers = (m + Kernels.MR - 1) / Kernels.MR;
+        int nSlivers = (n + NR - 1) / NR, mSlivers = (m + MR - 1) / MR;
         int tn, tm;
         if (n >= m) { tn = Math.Min(parts, nSlivers); tm = Math.Min((parts + tn - 1) / tn, mSlivers); }
         else { tm = Math.Min(parts, mSlivers); tn = Math.Min((parts + tm - 1) / tm, nSlivers); }
@@ -86,17 +93,18 @@ internal static unsafe class Sgemm
         Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, item =>
         {
             int bi = item / (tm * tn), t = item % (tm * tn), ti = t / tn, tj = t % tn;
-            int i0 = Math.Min(m, (int)((long)mSlivers * ti / tm) * Kernels.MR);
-            int i1 = Math.Min(m, (int)((long)mSlivers * (ti + 1) / tm) * Kernels.MR);
-            int j0 = Math.Min(n, (int)((long)nSlivers * tj / tn) * Kernels.NR);
-            int j1 = Math.Min(n, (int)((long)nSlivers * (tj + 1) / tn) * Kernels.NR);
+            int i0 = Math.Min(m, (int)((long)mSlivers * ti / tm) * MR);
+            int i1 = Math.Min(m, (int)((long)mSlivers * (ti + 1) / tm) * MR);
+            int j0 = Math.Min(n, (int)((long)nSlivers * tj / tn) * NR);
+            int j1 = Math.Min(n, (int)((long)nSlivers * (tj + 1) / tn) * NR);
             if (i1 > i0 && j1 > j0) job.Tile(bi, i0, i1, j0, j1);
         });
     }
 
     private struct Job
     {
-        public bool TransA, TransB;
+        public bool TransA, TransB, Wide;
+        public int MR, NR;
         public int M, N, K;
         public float Alpha, Beta;
         public float* A, B, C;
@@ -117,25 +125,26 @@ internal static unsafe class Sgemm
             for (int jc = j0; jc < j1; jc += NC)
             {
                 int nc = Math.Min(NC, j1 - jc);
-                for (int pc = 0; pc < K; pc += KC)
+                int KCb = KcFor(Wide);
+                for (int pc = 0; pc < K; pc += KCb)
                 {
-                    int kc = Math.Min(KC, K - pc);
+                    int kc = Math.Min(KCb, K - pc);
                     float beta = pc == 0 ? Beta : 1f;
-                    Packing.PackB(TransB, b, Ldb, pc, kc, jc, nc, pb);
+                    Packing.PackB(TransB, b, Ldb, pc, kc, jc, nc, pb, NR);
                     for (int ic = i0; ic < i1; ic += MC)
                     {
                         int mc = Math.Min(MC, i1 - ic);
-                        Packing.PackA(TransA, a, Lda, ic, mc, pc, kc, pa);
-                        for (int jr = 0; jr < nc; jr += Kernels.NR)
+                        Packing.PackA(TransA, a, Lda, ic, mc, pc, kc, pa, MR);
+                        for (int jr = 0; jr < nc; jr += NR)
                         {
-                            int nr = Math.Min(Kernels.NR, nc - jr);
-                            float* bs = pb + (long)(jr / Kernels.NR) * kc * Kernels.NR;
-                            for (int ir = 0; ir < mc; ir += Kernels.MR)
+                            int nr = Math.Min(NR, nc - jr);
+                            float* bs = pb + (long)(jr / NR) * kc * NR;
+                            for (int ir = 0; ir < mc; ir += MR)
                             {
-                                int mr = Math.Min(Kernels.MR, mc - ir);
-                                float* asl = pa + (long)(ir / Kernels.MR) * kc * Kernels.MR;
+                                int mr = Math.Min(MR, mc - ir);
+                                float* asl = pa + (long)(ir / MR) * kc * MR;
                                 float* ct = c + (ic + ir) * Ldc + jc + jr;
-                                Kernels.Tile(kc, asl, bs, ct, Ldc, Alpha, beta, mr, nr);
+                                Micro.Tile(Wide, kc, asl, 1, MR, bs, NR, ct, Ldc, Alpha, beta, mr, nr);
                             }
                         }
                     }

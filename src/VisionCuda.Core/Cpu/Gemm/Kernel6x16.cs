@@ -5,13 +5,13 @@ using System.Runtime.Intrinsics.X86;
 namespace VisionCuda.Cpu.Gemm;
 
 /// <summary>
-/// The 6x16 micro-kernel: a 6-row x 16-column tile of C held in 12 Vector256 accumulators, fed by a packed
+/// The AVX2 6x16 micro-kernel: a 6-row x 16-column tile of C held in 12 Vector256 accumulators, fed by a packed
 /// A sliver (6 floats per k) and a packed B sliver (16 floats per k). Per k: 2 vector loads, 6 broadcasts,
 /// 12 FMAs, which keeps both FMA pipes of an AVX2 core busy with 15 of its 16 ymm registers.
 /// Without FMA hardware it falls back to multiply + add on Vector256 (software-emulated where Vector256
 /// is not accelerated): slower, same tiling, same k order.
 /// </summary>
-internal static unsafe class Kernels
+internal static unsafe class Kernel6x16
 {
     public const int MR = 6;
     public const int NR = 16;
@@ -21,66 +21,37 @@ internal static unsafe class Kernels
         => Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
 
     /// <summary>
-    /// C[0:mr, 0:nr] = alpha * (A sliver * B sliver) + beta * C (beta == 0: C not read; beta == 1: C += ...).
-    /// Edge tiles (mr &lt; 6 or nr &lt; 16) compute the full padded tile and write only the valid part,
-    /// with the same scalar arithmetic as the vector path.
+    /// C[0:mr, 0:nr] = alpha * sum_p A(i,p) B(p,j) + beta * C (beta == 0: C not read; beta == 1: C += ...), where
+    /// A(i,p) = a_i[p*aks] (six row pointers: a packed sliver, or rows of an unpacked matrix in either layout)
+    /// and B(p, j) = b[p*bks + j] (a packed sliver with bks = NR, or 16 contiguous columns of a row-major matrix).
+    /// All six row pointers and 16 columns must be readable; rows/columns past mr/nr are computed and dropped.
+    /// Edge tiles write only the valid part, with the same scalar arithmetic as the vector path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile(int kc, float* a, float* b, float* c, long ldc, float alpha, float beta, int mr, int nr)
+    public static void Tile(int kc, float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, long aks,
+                            float* b, long bks, float* c, long ldc, float alpha, float beta, int mr, int nr)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        int p = 0;
-        for (; p + 1 < kc; p += 2)
+        long off = 0;
+        for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
-            var av = Vector256.Create(a[0]);
+            var av = Vector256.Create(a0[off]);
             c00 = Madd(av, b0, c00); c01 = Madd(av, b1, c01);
-            av = Vector256.Create(a[1]);
+            av = Vector256.Create(a1[off]);
             c10 = Madd(av, b0, c10); c11 = Madd(av, b1, c11);
-            av = Vector256.Create(a[2]);
+            av = Vector256.Create(a2[off]);
             c20 = Madd(av, b0, c20); c21 = Madd(av, b1, c21);
-            av = Vector256.Create(a[3]);
+            av = Vector256.Create(a3[off]);
             c30 = Madd(av, b0, c30); c31 = Madd(av, b1, c31);
-            av = Vector256.Create(a[4]);
+            av = Vector256.Create(a4[off]);
             c40 = Madd(av, b0, c40); c41 = Madd(av, b1, c41);
-            av = Vector256.Create(a[5]);
+            av = Vector256.Create(a5[off]);
             c50 = Madd(av, b0, c50); c51 = Madd(av, b1, c51);
-
-            b0 = Vector256.Load(b + 16);
-            b1 = Vector256.Load(b + 24);
-            av = Vector256.Create(a[6]);
-            c00 = Madd(av, b0, c00); c01 = Madd(av, b1, c01);
-            av = Vector256.Create(a[7]);
-            c10 = Madd(av, b0, c10); c11 = Madd(av, b1, c11);
-            av = Vector256.Create(a[8]);
-            c20 = Madd(av, b0, c20); c21 = Madd(av, b1, c21);
-            av = Vector256.Create(a[9]);
-            c30 = Madd(av, b0, c30); c31 = Madd(av, b1, c31);
-            av = Vector256.Create(a[10]);
-            c40 = Madd(av, b0, c40); c41 = Madd(av, b1, c41);
-            av = Vector256.Create(a[11]);
-            c50 = Madd(av, b0, c50); c51 = Madd(av, b1, c51);
-            a += 12;
-            b += 32;
-        }
-        if (p < kc)
-        {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
-            var av = Vector256.Create(a[0]);
-            c00 = Madd(av, b0, c00); c01 = Madd(av, b1, c01);
-            av = Vector256.Create(a[1]);
-            c10 = Madd(av, b0, c10); c11 = Madd(av, b1, c11);
-            av = Vector256.Create(a[2]);
-            c20 = Madd(av, b0, c20); c21 = Madd(av, b1, c21);
-            av = Vector256.Create(a[3]);
-            c30 = Madd(av, b0, c30); c31 = Madd(av, b1, c31);
-            av = Vector256.Create(a[4]);
-            c40 = Madd(av, b0, c40); c41 = Madd(av, b1, c41);
-            av = Vector256.Create(a[5]);
-            c50 = Madd(av, b0, c50); c51 = Madd(av, b1, c51);
+            off += aks;
+            b += bks;
         }
 
         if (mr == MR && nr == NR)
