@@ -88,7 +88,8 @@ public sealed class ClassifyTrainer
 
         int accumulate = Accumulation.Steps(o.Nbs, o.Batch);
         double weightDecay = Accumulation.ScaledWeightDecay(o.WeightDecay, o.Batch, accumulate, o.Nbs);
-        var (optimizer, optName, lr, momentum) = OptimizerFactory.Build(model, o, nc, (long)o.Epochs * nb / accumulate, weightDecay);
+        var (optimizer, optName, lr, momentum) = OptimizerFactory.Build(model, o, nc, (long)o.Epochs * nb / accumulate, weightDecay,
+            fromScratch: !o.Model.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase));
         using var optOwner = optimizer;
         _report.Info(string.Create(CultureInfo.InvariantCulture,
             $"{spec.Name}: {model.ParameterCount():N0} parameters; {optName}(lr={lr}, momentum={momentum}) with parameter groups {string.Join(", ", optimizer.ParamGroups.Select(g => $"{g.Parameters.Count} {g.Name}"))}"));
