@@ -13,6 +13,6 @@ internal static class CommandCatalog
         val.Subcommands.Add(ClassifyCommands.Val(stdout, stderr));
         var predict = new Command("predict", "run trained weights on images");
         predict.Subcommands.Add(ClassifyCommands.Predict(stdout, stderr));
-        return new[] { train, val, predict };
+        return new[] { train, val, predict, BenchCommands.Bench(stdout, stderr) };
     }
 }
