@@ -73,10 +73,15 @@ public abstract class KernelCase : IDisposable
     /// <summary>Restores the inputs, runs once, and compares all outputs with the reference.</summary>
     public abstract CheckResult Check();
 
+    /// <summary>Set to an op name (or "all") to make <see cref="CheckOrThrow"/> fail: proves that CI notices a mismatch.</summary>
+    public const string FailCheckVariable = "VISIONCUDA_BENCH_FAIL_CHECK";
+
     /// <summary>Throws when <see cref="Check"/> fails: a mismatch must fail the run, not print a fast wrong number.</summary>
     public CheckResult CheckOrThrow()
     {
         var r = Check();
+        if (Environment.GetEnvironmentVariable(FailCheckVariable) is { Length: > 0 } op && (op == "all" || op == Op))
+            r = new CheckResult(false, double.PositiveInfinity, $"forced by {FailCheckVariable}={op}");
         if (!r.Ok) throw new KernelMismatchException($"{Key} on {Backend.Name} does not match the reference: {r.Detail}");
         return r;
     }
