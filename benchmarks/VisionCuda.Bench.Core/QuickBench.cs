@@ -84,6 +84,28 @@ public static class QuickBench
         }
     }
 
+    /// <summary>
+    /// Every case of <paramref name="size"/> (restricted to <paramref name="ops"/>) on <paramref name="backend"/>, then
+    /// the table. One call for a host such as the trimmed GPU runner:
+    /// <c>QuickBench.RunCatalog(gpu, "model", null, QuickBench.Options("cuda:0", gpu.DeviceName), Console.Out)</c>.
+    /// Returns the rows; a row whose check failed has <c>Check.Ok == false</c>.
+    /// </summary>
+    public static IReadOnlyList<BenchRow> RunCatalog(IBackend backend, string size, IReadOnlyCollection<string>? ops, QuickBenchOptions options, TextWriter? table)
+    {
+        var rows = new List<BenchRow>();
+        foreach (var c in KernelCatalog.Create(size, ops))
+            rows.Add(Run(c, backend, options));
+        if (table is not null) Print(rows, table);
+        return rows;
+    }
+
+    /// <summary>Default options with the peaks of <paramref name="device"/> (see <see cref="Peaks"/>).</summary>
+    public static QuickBenchOptions Options(string device, string? gpuModel, int runs = 10)
+    {
+        var (gflops, gbps) = Peaks(device, gpuModel);
+        return new QuickBenchOptions { Runs = runs, PeakGflops = gflops, PeakGbps = gbps };
+    }
+
     /// <summary>Peaks for a device: the CPU formula for cpu, cuda-emu and ilgpu:cpu (they run on the host); the GPU
     /// table for a GPU model name. VISIONCUDA_PEAK_GFLOPS / VISIONCUDA_PEAK_GBPS override.</summary>
     public static (double? Gflops, double? Gbps) Peaks(string device, string? gpuModel)

@@ -47,11 +47,7 @@ internal static class BenchCommands
             stdout.WriteLine($"device {name}{(gpuModel is null ? "" : " (" + gpuModel + ")")}; size {sz}; median of {n} runs");
             stdout.WriteLine(gpuModel is null ? "peak: " + MachinePeak.DescribeCpu() : $"peak: {gpuModel} fp32 {peakGflops?.ToString("F0", CultureInfo.InvariantCulture) ?? "unknown"} GFLOP/s");
             stdout.WriteLine("memory peak: " + (peakGbps is { } gb ? gb.ToString("F0", CultureInfo.InvariantCulture) + " GB/s" : $"not configured (set {MachinePeak.PeakGbpsVariable})"));
-            var options = new QuickBenchOptions { Runs = n, PeakGflops = peakGflops, PeakGbps = peakGbps };
-            var rows = new List<BenchRow>();
-            foreach (var c in KernelCatalog.Create(sz, opList))
-                rows.Add(QuickBench.Run(c, backend, options));
-            QuickBench.Print(rows, stdout);
+            var rows = QuickBench.RunCatalog(backend, sz, opList, QuickBench.Options(name, gpuModel, n), stdout);
             int bad = rows.Count(x => !x.Check.Ok);
             if (bad > 0) stderr.WriteLine($"visioncuda: {bad} kernel(s) did not match the reference or failed");
             return bad == 0 ? 0 : 1;
