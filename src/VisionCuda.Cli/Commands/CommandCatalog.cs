@@ -17,6 +17,6 @@ internal static class CommandCatalog
         synth.Subcommands.Add(DetectDataCommands.SynthDetect(stdout, stderr));
         var convert = new Command("convert", "convert annotations to YOLO labels");
         convert.Subcommands.Add(DetectDataCommands.ConvertCoco(stdout, stderr));
-        return new[] { train, val, predict, synth, convert };
+        return new[] { train, val, predict, synth, convert, BenchCommands.Bench(stdout, stderr) };
     }
 }
