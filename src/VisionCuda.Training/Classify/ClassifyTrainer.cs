@@ -221,6 +221,8 @@ public sealed class ClassifyTrainer
     private static ClassifyAugmentOptions AugmentFor(TrainOptions o)
     {
         var a = ClassifyAugmentOptions.FromUltralytics(o.Scale, o.Fliplr, o.Flipud, o.HsvH, o.HsvS, o.HsvV, o.Erasing, o.Degrees);
+        // scale=0 keeps the whole image: no random-resized crop at all (not even its aspect-ratio jitter).
+        if (o.Scale == 0) a = a with { RandomResizedCrop = false };
         a.Validate();
         return a;
     }
