@@ -35,6 +35,9 @@ public sealed class TrainingDivergedException : Exception
 /// </summary>
 public sealed class ClassifyTrainer
 {
+    /// <summary>Global gradient-norm clip applied before every optimizer step (Ultralytics uses 10).</summary>
+    public const double MaxGradNorm = 10.0;
+
     private readonly TrainOptions _o;
     private readonly ITrainingReporter _report;
     private readonly string? _workingDirectory;
@@ -80,7 +83,11 @@ public sealed class ClassifyTrainer
         emaModel.Eval();
 
         var train = new DataLoader(data.Train, new ClassifyTrainTransform(imgsz, AugmentFor(o), null, data.Channels, seed),
-            new DataLoaderOptions { BatchSize = o.Batch, Workers = o.Workers, Shuffle = true, Seed = seed, Warn = _report.Warning });
+            new DataLoaderOptions
+            {
+                BatchSize = o.Batch, Workers = o.Workers, Shuffle = true, Seed = seed, Warn = _report.Warning,
+                Mix = o.Mixup > 0 || o.Cutmix > 0 ? new MixupCutmix(o.Mixup, o.Cutmix, seed) : null,
+            });
         var val = new DataLoader(data.Val, new ClassifyValTransform(imgsz, null, data.Channels),
             new DataLoaderOptions { BatchSize = o.Batch * 2, Workers = o.Workers, Warn = _report.Warning });
         int nb = train.BatchCount;
@@ -138,8 +145,19 @@ public sealed class ClassifyTrainer
                 using (var scope = DisposeScope.Enter())
                 {
                     var x = Tensor.FromArray(b.Images, b.Shape, backend);
-                    var y = Tensor.FromArray(b.Labels, new[] { b.Count }, backend);
-                    var l = criterion.Compute(model.Forward(x), y);
+                    var logits = model.Forward(x);
+                    Tensor l;
+                    if (b.Mixed is { } mixed)
+                    {
+                        var ya = Tensor.FromArray(mixed.Select(m => m.A).ToArray(), new[] { b.Count }, backend);
+                        var yb = Tensor.FromArray(mixed.Select(m => m.B).ToArray(), new[] { b.Count }, backend);
+                        var lam = Tensor.FromArray(mixed.Select(m => m.Lambda).ToArray(), new[] { b.Count }, backend);
+                        l = criterion.ComputeMixed(logits, ya, yb, lam);
+                    }
+                    else
+                    {
+                        l = criterion.Compute(logits, Tensor.FromArray(b.Labels, new[] { b.Count }, backend));
+                    }
                     loss = l.Item();
                     if (!double.IsFinite(loss))
                         throw new TrainingDivergedException(Diverged(epoch, b.BatchIndex, loss, weightsDir, state.Epoch));
@@ -152,6 +170,8 @@ public sealed class ClassifyTrainer
                 {
                     using (GradMode.NoGrad())
                     {
+                        // As Ultralytics' optimizer_step: clip the global gradient norm at 10 before stepping.
+                        GradClip.ClipGradNorm(model.Parameters().Where(p => p.RequiresGrad), MaxGradNorm);
                         optimizer.Step();
                         ema.Update(model);
                     }

@@ -131,6 +131,12 @@ public sealed class TrainOptions
     [Arg("erasing", "probability of random erasing")]
     public double Erasing { get; set; } = 0.4;
 
+    [Arg("mixup", "probability of mixup per sample (labels mixed with the same weight)")]
+    public double Mixup { get; set; }
+
+    [Arg("cutmix", "probability of cutmix per sample when mixup was not chosen")]
+    public double Cutmix { get; set; }
+
     [Arg("verbose", "more detail in messages")]
     public bool Verbose { get; set; }
 
@@ -156,6 +162,8 @@ public sealed class TrainOptions
         Require(Nbs > 0, "nbs", $"must be positive, got {Nbs}");
         Require(Dropout >= 0 && Dropout < 1, "dropout", $"must be in [0, 1), got {Dropout}");
         Require(Focal >= 0, "focal", $"must be >= 0, got {Focal}");
+        Require(Mixup >= 0 && Mixup <= 1, "mixup", $"must be in [0, 1], got {Mixup}");
+        Require(Cutmix >= 0 && Cutmix <= 1, "cutmix", $"must be in [0, 1], got {Cutmix}");
         Require(Patience > 0, "patience", $"must be positive, got {Patience}");
         var opt = Optimizer.ToLowerInvariant();
         Require(opt is "auto" or "sgd" or "adam" or "adamw", "optimizer", $"must be SGD, Adam, AdamW or auto, got '{Optimizer}'");
