@@ -16,7 +16,9 @@ stub module is installed when matplotlib is missing).
 Writes OUT_DIR (default tests/VisionCuda.Training.Tests/Detect/evaldata)/map_goldens.json:
   {"sets": [{"name", "nc", "images": [{"gt": [[cls, x1, y1, x2, y2], ...], "pred": [[x1, y1, x2, y2, score, cls], ...]}],
              "stats": [12 COCOeval stats], "map5095": stats[0], "map50": stats[1],
-             "ap5095_per_class": [per class, null without gt], "ap50_per_class": [...]}]}
+             "ap5095_per_class": [per class, null without gt], "ap50_per_class": [...],
+             "precision_recall_max_f1": [P, R] (a numpy port of Ultralytics' ap_per_class P/R written for this
+             script, fed pycocotools' matches at IoU 0.5; null where an image has > 100 predictions of a class)}]}
 Classes are 0-based here and category_id = cls + 1 for pycocotools; image_id = position + 1.
 Boxes are xyxy float32 (mostly on a 0.5-pixel grid, one set of arbitrary floats); pycocotools receives
 xywh = (x1, y1, x2 - x1, y2 - y1) in double, which reconstructs the same corners exactly.
@@ -88,7 +90,48 @@ def evaluate(COCO, COCOeval, nc, images):
         ap5095.append(float(np.mean(p[p > -1])) if (p > -1).any() else None)
         p50 = prec[0, :, k, 0, 2]
         ap50.append(float(np.mean(p50[p50 > -1])) if (p50 > -1).any() else None)
-    return [float(s) for s in ev.stats], ap5095, ap50
+    # P and R at the max-F1 confidence, Ultralytics ap_per_class style, from pycocotools' own matches at IoU 0.5
+    tp, conf, pcls = [], [], []
+    for e in ev.evalImgs:
+        if e is None or e["aRng"] != [0, 1e10]:
+            continue
+        tp += list(e["dtMatches"][0] > 0)
+        conf += list(e["dtScores"])
+        pcls += [e["category_id"] - 1] * len(e["dtScores"])
+    counts = np.zeros(nc, dtype=int)
+    for im in images:
+        for g in im["gt"]:
+            counts[int(g[0])] += 1
+    pr = ultralytics_pr(np.array(tp, dtype=float), np.array(conf), np.array(pcls), counts)
+    return [float(s) for s in ev.stats], ap5095, ap50, pr
+
+
+def smooth(y, f=0.05):
+    """Ultralytics' box filter (written from its documented behaviour): nf points, ends padded."""
+    nf = round(len(y) * f * 2) // 2 + 1
+    p = np.ones(nf // 2)
+    yp = np.concatenate((p * y[0], y, p * y[-1]), 0)
+    return np.convolve(yp, np.ones(nf) / nf, mode="valid")
+
+
+def ultralytics_pr(tp, conf, pred_cls, counts, eps=1e-16):
+    """Mean P and R over classes with gt at the confidence where the smoothed mean F1 peaks (ap_per_class)."""
+    i = np.argsort(-conf, kind="stable")
+    tp, conf, pred_cls = tp[i], conf[i], pred_cls[i]
+    classes = [c for c in range(len(counts)) if counts[c] > 0]
+    x = np.linspace(0, 1, 1000)
+    p_curve, r_curve = np.zeros((len(classes), 1000)), np.zeros((len(classes), 1000))
+    for ci, c in enumerate(classes):
+        m = pred_cls == c
+        if m.sum() == 0:
+            continue
+        fpc = (1 - tp[m]).cumsum(0)
+        tpc = tp[m].cumsum(0)
+        r_curve[ci] = np.interp(-x, -conf[m], tpc / (counts[c] + eps), left=0)
+        p_curve[ci] = np.interp(-x, -conf[m], tpc / (tpc + fpc), left=1)
+    f1 = 2 * p_curve * r_curve / (p_curve + r_curve + eps)
+    k = smooth(f1.mean(0), 0.1).argmax()
+    return [float(p_curve[:, k].mean()), float(r_curve[:, k].mean())]
 
 
 def grid(v):
@@ -145,9 +188,12 @@ def main():
     sets = []
 
     def add(name, nc, images):
-        stats, ap5095, ap50 = evaluate(COCO, COCOeval, nc, images)
+        stats, ap5095, ap50, pr = evaluate(COCO, COCOeval, nc, images)
+        over100 = any(sum(1 for p in im["pred"] if p[5] == c) > 100 for im in images for c in range(nc))
         sets.append({"name": name, "nc": nc, "images": images, "stats": stats, "map5095": stats[0], "map50": stats[1],
-                     "ap5095_per_class": ap5095, "ap50_per_class": ap50})
+                     "ap5095_per_class": ap5095, "ap50_per_class": ap50,
+                     # from the maxDets-truncated matches, so only where no image has > 100 of a class
+                     "precision_recall_max_f1": None if over100 else pr})
         print(f"{name}: mAP50-95 {stats[0]:.4f} mAP50 {stats[1]:.4f}")
 
     # perfect predictions: every AP is 1

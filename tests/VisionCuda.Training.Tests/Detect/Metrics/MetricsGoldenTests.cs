@@ -13,7 +13,7 @@ public class MetricsGoldenTests
     internal sealed record ImageData(Detection[] Preds, GroundTruthBox[] Gts);
 
     internal sealed record GoldenSet(string Name, int Nc, ImageData[] Images, double Map5095, double Map50,
-                                     double?[] Ap5095, double?[] Ap50);
+                                     double?[] Ap5095, double?[] Ap50, double[]? PrecisionRecall);
 
     private static readonly Lazy<(GoldenSet[] Sets, double[] IouThr, double[] RecThr)> Data = new(() =>
     {
@@ -40,7 +40,9 @@ public class MetricsGoldenTests
             s.GetProperty("map5095").GetDouble(),
             s.GetProperty("map50").GetDouble(),
             Opt(s.GetProperty("ap5095_per_class")),
-            Opt(s.GetProperty("ap50_per_class")))).ToArray();
+            Opt(s.GetProperty("ap50_per_class")),
+            s.GetProperty("precision_recall_max_f1").ValueKind == JsonValueKind.Null ? null
+                : s.GetProperty("precision_recall_max_f1").EnumerateArray().Select(v => v.GetDouble()).ToArray())).ToArray();
         return (sets,
                 root.GetProperty("iou_thresholds").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
                 root.GetProperty("recall_thresholds").EnumerateArray().Select(v => v.GetDouble()).ToArray());
@@ -77,6 +79,19 @@ public class MetricsGoldenTests
             }
         }
         Assert.Equal(0.1 * r.MAP50 + 0.9 * r.MAP5095, r.Fitness, 12);
+    }
+
+    [Theory]
+    [MemberData(nameof(SetNames))]
+    public void PrecisionRecallAtMaxF1AgreesWithNumpyPort(string name)
+    {
+        // The golden side is a numpy port of Ultralytics' ap_per_class P/R (real np.interp / np.convolve) fed
+        // pycocotools' own IoU-0.5 matches; null where pycocotools' maxDets truncation would change the inputs.
+        var set = Data.Value.Sets.Single(s => s.Name == name);
+        if (set.PrecisionRecall is null) return;
+        var r = Evaluate(set);
+        Assert.Equal(set.PrecisionRecall[0], r.Precision, 6);
+        Assert.Equal(set.PrecisionRecall[1], r.Recall, 6);
     }
 
     [Fact]
