@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -15,9 +16,12 @@ namespace VisionCuda.Training.Detect.Nms;
 /// <item>the float32 IoU is compared with a double threshold, as torchvision's C++ kernel does. The float
 ///   overloads take the double nearest to the decimal the float prints as (0.6f acts as 0.6).</item>
 /// </list>
-/// The fast path sorts once (64-bit keys: score bits, index), gathers the ranked boxes into padded
-/// structure-of-arrays with precomputed areas, and tests the current kept box against all later candidates
-/// eight at a time (AVX), skipping the division for groups with no intersection; suppressed flags are ints.
+/// The fast path sorts once (stable radix sort on order-preserving score keys), gathers the ranked boxes into
+/// padded structure-of-arrays with precomputed areas, and tests the current kept box against later candidates
+/// eight at a time (AVX, the same float operations in the same order as torchvision, no FMA), skipping the
+/// division for groups with no intersection; suppressed flags are ints. From 256 boxes on (finite coordinates,
+/// threshold &gt;= 0) a uniform grid limits the candidates to boxes sharing a cell with the kept box: a pair whose
+/// interiors do not intersect has IoU 0 or NaN and can never be suppressed, so the result is unchanged.
 /// </summary>
 public static class Nms
 {
@@ -108,17 +112,54 @@ public static class Nms
 
     /// <summary>
     /// Indices ordered by score descending, equal scores by ascending index (a stable descending sort, NaN first,
-    /// -0 equal to +0). One Array.Sort over 64-bit keys (order-preserving score bits, then the index).
+    /// -0 equal to +0): a stable LSD radix sort (3 passes of 11/11/10 bits) over order-preserving score keys.
     /// </summary>
     public static int[] RankByScore(ReadOnlySpan<float> scores)
     {
-        int n = scores.Length;
-        var keys = new ulong[n];
-        for (int i = 0; i < n; i++) keys[i] = ((ulong)DescendingKey(scores[i]) << 32) | (uint)i;
-        Array.Sort(keys);
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = (int)(uint)keys[i];
+        var order = new int[scores.Length];
+        RankInto(scores, order);
         return order;
+    }
+
+    private static void RankInto(ReadOnlySpan<float> scores, Span<int> order)
+    {
+        int n = scores.Length;
+        if (n <= 64)
+        {
+            Span<ulong> k = stackalloc ulong[n];
+            for (int i = 0; i < n; i++) k[i] = ((ulong)DescendingKey(scores[i]) << 32) | (uint)i;
+            k.Sort();
+            for (int i = 0; i < n; i++) order[i] = (int)(uint)k[i];
+            return;
+        }
+        var pool = ArrayPool<int>.Shared;
+        int[] ka = pool.Rent(n), kb = pool.Rent(n), ia = pool.Rent(n), ib = pool.Rent(n);
+        try
+        {
+            for (int i = 0; i < n; i++) { ka[i] = (int)DescendingKey(scores[i]); ia[i] = i; }
+            Span<int> hist = stackalloc int[2048];
+            int shift = 0;
+            for (int pass = 0; pass < 3; pass++, shift += 11)
+            {
+                hist.Clear();
+                for (int i = 0; i < n; i++) hist[(int)(((uint)ka[i] >> shift) & 2047u)]++;
+                int sum = 0;
+                for (int d = 0; d < 2048; d++) { int c = hist[d]; hist[d] = sum; sum += c; }
+                for (int i = 0; i < n; i++)
+                {
+                    int pos = hist[(int)(((uint)ka[i] >> shift) & 2047u)]++;
+                    kb[pos] = ka[i];
+                    ib[pos] = ia[i];
+                }
+                (ka, kb) = (kb, ka);
+                (ia, ib) = (ib, ia);
+            }
+            ia.AsSpan(0, n).CopyTo(order);
+        }
+        finally
+        {
+            pool.Return(ka); pool.Return(kb); pool.Return(ia); pool.Return(ib);
+        }
     }
 
     /// <summary>The double a float threshold stands for: the one nearest the float's shortest decimal (0.6f -> 0.6).</summary>
@@ -152,47 +193,259 @@ public static class Nms
             throw new ArgumentException($"boxes has {boxes.Length} values, expected 4 * {scores.Length} (x1, y1, x2, y2 per box)");
     }
 
+    // Inputs below this size scan every later candidate; above it a uniform grid prunes disjoint pairs.
+    internal const int GridMinBoxes = 256;
+
     private static unsafe int[] RunCore(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, double iouThreshold)
     {
         int n = scores.Length;
         if (n == 0) return Array.Empty<int>();
-        int[] order = RankByScore(scores);
         int stride = (n + 8 + 7) & ~7;                        // room for a full vector past the last box
-        var soa = new float[5 * stride];                      // x1 | y1 | x2 | y2 | area, in rank order
-        var suppressed = new int[stride];
-        for (int r = 0; r < n; r++)
+        int[] order = ArrayPool<int>.Shared.Rent(n);
+        float[] soa = ArrayPool<float>.Shared.Rent(5 * stride);   // x1 | y1 | x2 | y2 | area, in rank order
+        int[] suppressed = ArrayPool<int>.Shared.Rent(stride);
+        int[] kept = ArrayPool<int>.Shared.Rent(n);
+        Grid? grid = null;
+        try
         {
-            int i = order[r];
-            float x1 = boxes[4 * i], y1 = boxes[4 * i + 1], x2 = boxes[4 * i + 2], y2 = boxes[4 * i + 3];
-            soa[r] = x1;
-            soa[stride + r] = y1;
-            soa[2 * stride + r] = x2;
-            soa[3 * stride + r] = y2;
-            soa[4 * stride + r] = (x2 - x1) * (y2 - y1);
-        }
-        float cut = FloatCut(iouThreshold);
-        // With a threshold >= 0 only pairs with inter > 0 can be suppressed (0/u = 0 or NaN is never > t >= 0).
-        bool skipDisjoint = iouThreshold >= 0;
-        var kept = new int[n];
-        int nk = 0;
-        fixed (float* p = soa)
-        fixed (int* sup = suppressed)
-        {
-            float* X1 = p, Y1 = p + stride, X2 = p + 2 * stride, Y2 = p + 3 * stride, AR = p + 4 * stride;
+            RankInto(scores, order.AsSpan(0, n));
+            suppressed.AsSpan(0, stride).Clear();
+            bool finite = true;
             for (int r = 0; r < n; r++)
             {
-                if (sup[r] != 0) continue;
-                kept[nk++] = order[r];
-                int j = r + 1;
-                if (j >= n) break;
-                if (Avx.IsSupported)
-                    SuppressAvx(X1, Y1, X2, Y2, AR, sup, r, j, n, cut, skipDisjoint);
-                else
-                    SuppressScalar(X1, Y1, X2, Y2, AR, sup, r, j, n, cut);
+                int i = order[r];
+                float x1 = boxes[4 * i], y1 = boxes[4 * i + 1], x2 = boxes[4 * i + 2], y2 = boxes[4 * i + 3];
+                soa[r] = x1;
+                soa[stride + r] = y1;
+                soa[2 * stride + r] = x2;
+                soa[3 * stride + r] = y2;
+                soa[4 * stride + r] = (x2 - x1) * (y2 - y1);
+                finite &= float.IsFinite(x1) & float.IsFinite(y1) & float.IsFinite(x2) & float.IsFinite(y2);
+            }
+            for (int k = 0; k < 5; k++) soa.AsSpan(k * stride + n, stride - n).Clear();   // padding lanes
+            float cut = FloatCut(iouThreshold);
+            // With a threshold >= 0 only pairs with inter > 0 can be suppressed (0/u = 0 or NaN is never > t >= 0),
+            // which lets the scan skip disjoint groups and the grid skip disjoint pairs altogether.
+            bool overlapOnly = iouThreshold >= 0;
+            int nk = 0;
+            if (overlapOnly && finite && n >= GridMinBoxes && Avx.IsSupported) grid = Grid.Build(soa, stride, n);
+            fixed (float* p = soa)
+            fixed (int* sup = suppressed)
+            {
+                float* X1 = p, Y1 = p + stride, X2 = p + 2 * stride, Y2 = p + 3 * stride, AR = p + 4 * stride;
+                for (int r = 0; r < n; r++)
+                {
+                    if (sup[r] != 0) continue;
+                    kept[nk++] = order[r];
+                    int j = r + 1;
+                    if (j >= n) break;
+                    if (grid is not null && !grid.IsBig(r))
+                        grid.Suppress(X1[r], Y1[r], X2[r], Y2[r], AR[r], r, sup, cut);
+                    else if (Avx.IsSupported)
+                        SuppressAvx(X1, Y1, X2, Y2, AR, sup, r, j, n, cut, overlapOnly);
+                    else
+                        SuppressScalar(X1, Y1, X2, Y2, AR, sup, r, j, n, cut);
+                }
+            }
+            return kept.AsSpan(0, nk).ToArray();
+        }
+        finally
+        {
+            grid?.Dispose();
+            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<float>.Shared.Return(soa);
+            ArrayPool<int>.Shared.Return(suppressed);
+            ArrayPool<int>.Shared.Return(kept);
+        }
+    }
+
+    /// <summary>
+    /// Uniform grid over the boxes (cell side about the mean box side). Every box of modest extent is listed, by rank,
+    /// in each cell its closed extent touches; two boxes whose interiors intersect share a cell, so a kept box only
+    /// needs the later-ranked entries of its own cells (pairs seen in several cells are just tested again). Boxes
+    /// spanning many cells are not listed: as kept boxes they scan all later candidates, and every kept box also scans
+    /// the later-ranked part of that big list. The IoU test itself is the same vector code as the full scan.
+    /// </summary>
+    private sealed unsafe class Grid : IDisposable
+    {
+        private const int MaxSpan = 16;                       // cells a listed box may touch
+        private int _gx, _gy;
+        private float _minX, _minY, _inv;
+        private int[] _cellStart = null!;                     // CSR over cells: entries [start[c], start[c+1])
+        private int[] _entryRank = null!;                     // rank of each entry (ascending inside a cell)
+        private float[] _e = null!;                           // entry SoA: x1 | y1 | x2 | y2 | area, each _eStride long
+        private int _eStride;
+        private int _bigStart;                                // the big list is the "cell" after the last grid cell
+        private bool[] _big = null!;
+
+        public bool IsBig(int rank) => _big[rank];
+
+        public static Grid? Build(float[] soa, int stride, int n)
+        {
+            float minX = float.PositiveInfinity, minY = float.PositiveInfinity, maxX = float.NegativeInfinity, maxY = float.NegativeInfinity;
+            double sumSide = 0;
+            for (int r = 0; r < n; r++)
+            {
+                float x1 = soa[r], y1 = soa[stride + r], x2 = soa[2 * stride + r], y2 = soa[3 * stride + r];
+                minX = MathF.Min(minX, MathF.Min(x1, x2));
+                minY = MathF.Min(minY, MathF.Min(y1, y2));
+                maxX = MathF.Max(maxX, MathF.Max(x1, x2));
+                maxY = MathF.Max(maxY, MathF.Max(y1, y2));
+                sumSide += Math.Max(0.0, (double)x2 - x1) + Math.Max(0.0, (double)y2 - y1);
+            }
+            double extX = (double)maxX - minX, extY = (double)maxY - minY;
+            double side = sumSide / (2.0 * n);
+            if (!(side > 0) || !(extX > 0) || !(extY > 0)) return null;
+            side = Math.Max(side, Math.Max(extX, extY) / 1024);   // at most ~1024 cells a side
+            int gx, gy;
+            while (true)
+            {
+                gx = (int)(extX / side) + 1;
+                gy = (int)(extY / side) + 1;
+                if ((long)gx * gy <= Math.Max(64L, 2L * n)) break;
+                side *= 1.5;
+            }
+            if (gx * gy < 4) return null;                     // the grid would not prune anything
+            var g = new Grid { _gx = gx, _gy = gy, _minX = minX, _minY = minY, _inv = (float)(1.0 / side) };
+            int cells = gx * gy;
+            var ip = ArrayPool<int>.Shared;
+            g._cellStart = ip.Rent(cells + 2);
+            g._big = ArrayPool<bool>.Shared.Rent(n);
+            int[] count = ip.Rent(cells + 2);                 // per cell, then the big list at index cells
+            try
+            {
+                count.AsSpan(0, cells + 2).Clear();
+                for (int r = 0; r < n; r++)
+                {
+                    g._big[r] = false;
+                    if (!g.Span(soa, stride, r, out int c0, out int c1, out int r0, out int r1)) continue;
+                    if ((c1 - c0 + 1) * (r1 - r0 + 1) > MaxSpan) { g._big[r] = true; count[cells]++; continue; }
+                    for (int cy = r0; cy <= r1; cy++)
+                        for (int cx = c0; cx <= c1; cx++) count[cy * gx + cx]++;
+                }
+                g._cellStart[0] = 0;
+                for (int c = 0; c <= cells; c++) g._cellStart[c + 1] = g._cellStart[c] + count[c];
+                g._bigStart = g._cellStart[cells];
+                int total = g._cellStart[cells + 1];
+                g._eStride = total + 8;
+                g._entryRank = ip.Rent(g._eStride);
+                g._e = ArrayPool<float>.Shared.Rent(5 * g._eStride);
+                for (int k = 0; k < 5; k++) g._e.AsSpan(k * g._eStride + total, 8).Clear();
+                g._cellStart.AsSpan(0, cells + 1).CopyTo(count);    // fill cursors
+                for (int r = 0; r < n; r++)
+                {
+                    if (!g.Span(soa, stride, r, out int c0, out int c1, out int r0, out int r1)) continue;
+                    if (g._big[r]) { g.Put(count[cells]++, r, soa, stride); continue; }
+                    for (int cy = r0; cy <= r1; cy++)
+                        for (int cx = c0; cx <= c1; cx++) g.Put(count[cy * gx + cx]++, r, soa, stride);
+                }
+            }
+            finally
+            {
+                ip.Return(count);
+            }
+            return g;
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<int>.Shared.Return(_cellStart);
+            ArrayPool<bool>.Shared.Return(_big);
+            if (_entryRank is not null) ArrayPool<int>.Shared.Return(_entryRank);
+            if (_e is not null) ArrayPool<float>.Shared.Return(_e);
+        }
+
+        // The cells box r touches; false when x2 < x1 or y2 < y1 (such a box can neither suppress nor be suppressed).
+        private bool Span(float[] soa, int stride, int r, out int c0, out int c1, out int r0, out int r1)
+        {
+            c0 = CellX(soa[r]);
+            r0 = CellY(soa[stride + r]);
+            c1 = CellX(soa[2 * stride + r]);
+            r1 = CellY(soa[3 * stride + r]);
+            return c1 >= c0 && r1 >= r0;
+        }
+
+        private void Put(int e, int r, float[] soa, int stride)
+        {
+            _entryRank[e] = r;
+            for (int k = 0; k < 5; k++) _e[k * _eStride + e] = soa[k * stride + r];
+        }
+
+        // Monotone in x (float rounding and truncation are monotone), clamped to the grid.
+        private int CellX(float x) => Math.Clamp((int)((x - _minX) * _inv), 0, _gx - 1);
+
+        private int CellY(float y) => Math.Clamp((int)((y - _minY) * _inv), 0, _gy - 1);
+
+        public void Suppress(float ix1, float iy1, float ix2, float iy2, float iar, int r, int* sup, float cut)
+        {
+            int c0 = CellX(ix1), c1 = CellX(ix2), r0 = CellY(iy1), r1 = CellY(iy2);
+            fixed (float* e = _e)
+            fixed (int* rank = _entryRank)
+            {
+                var ctx = new Scan(e, _eStride, rank, ix1, iy1, ix2, iy2, iar, cut);
+                for (int cy = r0; cy <= r1; cy++)
+                    for (int cx = c0; cx <= c1; cx++)
+                    {
+                        int c = cy * _gx + cx;
+                        ScanRange(ref ctx, _cellStart[c], _cellStart[c + 1], r, sup);
+                    }
+                ScanRange(ref ctx, _bigStart, _cellStart[_gx * _gy + 1], r, sup);
             }
         }
-        Array.Resize(ref kept, nk);
-        return kept;
+
+        // Entries [start, end) are sorted by rank: test those ranked after r.
+        private static void ScanRange(ref Scan ctx, int start, int end, int r, int* sup)
+        {
+            int lo = start, hi = end;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (ctx.Rank[mid] <= r) lo = mid + 1;
+                else hi = mid;
+            }
+            for (int j = lo; j < end; j += 8)
+            {
+                int mask = ctx.HitMask(j);
+                if (mask == 0) continue;
+                int valid = end - j;
+                if (valid < 8) mask &= (1 << valid) - 1;
+                while (mask != 0)
+                {
+                    int lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
+                    sup[ctx.Rank[j + lane]] = -1;
+                    mask &= mask - 1;
+                }
+            }
+        }
+
+        private readonly struct Scan
+        {
+            private readonly float* _x1, _y1, _x2, _y2, _ar;
+            public readonly int* Rank;
+            private readonly Vector256<float> _ix1, _iy1, _ix2, _iy2, _iar, _thr;
+
+            public Scan(float* e, int stride, int* rank, float ix1, float iy1, float ix2, float iy2, float iar, float cut)
+            {
+                _x1 = e; _y1 = e + stride; _x2 = e + 2 * stride; _y2 = e + 3 * stride; _ar = e + 4 * stride;
+                Rank = rank;
+                _ix1 = Vector256.Create(ix1); _iy1 = Vector256.Create(iy1);
+                _ix2 = Vector256.Create(ix2); _iy2 = Vector256.Create(iy2);
+                _iar = Vector256.Create(iar); _thr = Vector256.Create(cut);
+            }
+
+            // Lanes j..j+7 whose IoU with the current box exceeds the threshold (same arithmetic as the full scan).
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public int HitMask(int j)
+            {
+                var zero = Vector256<float>.Zero;
+                var w = Avx.Max(Avx.Subtract(Avx.Min(Avx.LoadVector256(_x2 + j), _ix2), Avx.Max(Avx.LoadVector256(_x1 + j), _ix1)), zero);
+                var h = Avx.Max(Avx.Subtract(Avx.Min(Avx.LoadVector256(_y2 + j), _iy2), Avx.Max(Avx.LoadVector256(_y1 + j), _iy1)), zero);
+                var inter = Avx.Multiply(w, h);
+                if (Avx.MoveMask(Avx.CompareGreaterThan(inter, zero)) == 0) return 0;
+                var union = Avx.Subtract(Avx.Add(_iar, Avx.LoadVector256(_ar + j)), inter);
+                return Avx.MoveMask(Avx.CompareGreaterThan(Avx.Divide(inter, union), _thr));
+            }
+        }
     }
 
     // std::max(a, b) = a < b ? b : a  == maxps(b, a);  std::min(a, b) = b < a ? b : a == minps(b, a).

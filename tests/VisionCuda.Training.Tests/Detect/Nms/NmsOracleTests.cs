@@ -47,6 +47,33 @@ public class NmsOracleTests
     }
 
     [Fact]
+    public void GridPathMatchesReferenceOnMixedSizesClustersAndOddBoxes()
+    {
+        // n >= Nms.GridMinBoxes takes the grid path: mix tiny, typical and huge boxes (the big list), dense
+        // clusters, inverted boxes (x2 < x1), lines, points and exact copies.
+        var rng = new System.Random(4321);
+        foreach (int n in new[] { 256, 300, 1200, 2500 })
+            for (int rep = 0; rep < 3; rep++)
+            {
+                var boxes = new float[4 * n];
+                var scores = new float[n];
+                for (int i = 0; i < n; i++)
+                {
+                    int kind = rng.Next(20);
+                    float cx = kind < 8 ? 200 + (float)(rng.NextDouble() * 20) : (float)(rng.NextDouble() * 1000 - 100);
+                    float cy = kind < 8 ? 300 + (float)(rng.NextDouble() * 20) : (float)(rng.NextDouble() * 800);
+                    float w = kind switch { 8 => 0f, 9 => -5f, 10 => 600f + (float)(rng.NextDouble() * 400), 11 => 0.01f, _ => 5 + (float)(rng.NextDouble() * 90) };
+                    float h = kind switch { 8 => 0f, 12 => 0f, 13 => -3f, 10 => 300f, _ => 5 + (float)(rng.NextDouble() * 90) };
+                    boxes[4 * i] = cx - w / 2; boxes[4 * i + 1] = cy - h / 2; boxes[4 * i + 2] = cx + w / 2; boxes[4 * i + 3] = cy + h / 2;
+                    if (kind == 14 && i > 0) Array.Copy(boxes, 4 * rng.Next(i), boxes, 4 * i, 4);
+                    scores[i] = rep == 1 ? rng.Next(7) / 7f : (float)rng.NextDouble();
+                }
+                foreach (double t in new[] { 0.0, 0.25, 0.5, 0.7, 0.95 })
+                    Assert.Equal(ReferenceNms.Nms(boxes, scores, t), NmsOps.Run(boxes, scores, t));
+            }
+    }
+
+    [Fact]
     public void BatchedMatchesReferenceOnBothTorchvisionPaths()
     {
         var rng = new System.Random(99);
