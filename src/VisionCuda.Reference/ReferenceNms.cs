@@ -123,8 +123,11 @@ public static class ReferenceNms
     /// The NMS benchmark set (tools/goldens/detect_eval/benchset.py replicates it bit for bit): an LCG
     /// state = state * 1664525 + 1013904223 (mod 2^32), u = (state &gt;&gt; 8) / 2^24; box i draws cx = 1000u,
     /// cy = 1000u, w = 8 + 120u, h = 8 + 120u, score = u, then x1 = cx - w/2 ... in float32.
+    /// Clustered (a detector's raw output, used with seed 777 and IoU 0.7): first 60 centres (x = 50 + 540u,
+    /// y = 50 + 540u), then per box k = min((int)(60u), 59), cx = x_k + (8u - 4), cy = y_k + (8u - 4),
+    /// w = 30 + 50u, h = 30 + 50u, score = u.
     /// </summary>
-    public static (float[] Boxes, float[] Scores) BenchmarkSet(int n = 10000, uint seed = 12345)
+    public static (float[] Boxes, float[] Scores) BenchmarkSet(int n = 10000, uint seed = 12345, bool clustered = false)
     {
         uint state = seed;
         float U()
@@ -134,12 +137,31 @@ public static class ReferenceNms
         }
         var boxes = new float[4 * n];
         var scores = new float[n];
+        var centres = new float[120];
+        if (clustered)
+            for (int k = 0; k < 60; k++)
+            {
+                centres[2 * k] = 50f + 540f * U();
+                centres[2 * k + 1] = 50f + 540f * U();
+            }
         for (int i = 0; i < n; i++)
         {
-            float cx = 1000f * U();
-            float cy = 1000f * U();
-            float w = 8f + 120f * U();
-            float h = 8f + 120f * U();
+            float cx, cy, w, h;
+            if (clustered)
+            {
+                int k = Math.Min((int)(60f * U()), 59);
+                cx = centres[2 * k] + (8f * U() - 4f);
+                cy = centres[2 * k + 1] + (8f * U() - 4f);
+                w = 30f + 50f * U();
+                h = 30f + 50f * U();
+            }
+            else
+            {
+                cx = 1000f * U();
+                cy = 1000f * U();
+                w = 8f + 120f * U();
+                h = 8f + 120f * U();
+            }
             scores[i] = U();
             float hw = w * 0.5f, hh = h * 0.5f;
             boxes[4 * i] = cx - hw;

@@ -5,15 +5,21 @@
 
 Box i draws, in order: cx = 1000 u, cy = 1000 u, w = 8 + 120 u, h = 8 + 120 u, score = u;
 x1 = cx - w/2, y1 = cy - h/2, x2 = cx + w/2, y2 = cy + h/2, all in float32. Seed 12345, IoU 0.5.
+
+The clustered set (a detector's raw output: heavy overlap), seed 777, IoU 0.7: first 60 centres
+(x = 50 + 540 u, y = 50 + 540 u), then per box: k = min(int(60 u), 59), cx = x_k + (8 u - 4), cy = y_k + (8 u - 4),
+w = 30 + 50 u, h = 30 + 50 u, score = u, corners as above.
 """
 import numpy as np
 
 BENCH_N = 10000
 BENCH_SEED = 12345
 BENCH_IOU = 0.5
+CLUSTERED_SEED = 777
+CLUSTERED_IOU = 0.7
 
 
-def bench_boxes(n=BENCH_N, seed=BENCH_SEED):
+def bench_boxes(n=BENCH_N, seed=BENCH_SEED, clustered=False):
     state = seed & 0xFFFFFFFF
     boxes = np.zeros((n, 4), dtype=np.float32)
     scores = np.zeros((n,), dtype=np.float32)
@@ -24,11 +30,24 @@ def bench_boxes(n=BENCH_N, seed=BENCH_SEED):
         return np.float32((state >> 8) / 16777216.0)
 
     f = np.float32
+    if clustered:
+        centres = []
+        for _ in range(60):
+            x = f(50) + f(540) * u()
+            y = f(50) + f(540) * u()
+            centres.append((x, y))
     for i in range(n):
-        cx = f(1000) * u()
-        cy = f(1000) * u()
-        w = f(8) + f(120) * u()
-        h = f(8) + f(120) * u()
+        if clustered:
+            k = min(int(f(60) * u()), 59)
+            cx = centres[k][0] + (f(8) * u() - f(4))
+            cy = centres[k][1] + (f(8) * u() - f(4))
+            w = f(30) + f(50) * u()
+            h = f(30) + f(50) * u()
+        else:
+            cx = f(1000) * u()
+            cy = f(1000) * u()
+            w = f(8) + f(120) * u()
+            h = f(8) + f(120) * u()
         scores[i] = u()
         hw, hh = w * f(0.5), h * f(0.5)
         boxes[i] = (cx - hw, cy - hh, cx + hw, cy + hh)

@@ -275,7 +275,8 @@ public static class Nms
         private int[] _entryRank = null!;                     // rank of each entry (ascending inside a cell)
         private float[] _e = null!;                           // entry SoA: x1 | y1 | x2 | y2 | area, each _eStride long
         private int _eStride;
-        private int _bigStart;                                // the big list is the "cell" after the last grid cell
+        // the big list is the "cell" after the last grid cell (index _gx * _gy)
+        private int[] _head = null!, _end = null!, _dead = null!;   // per cell (and big list): live range, deaths seen
         private bool[] _big = null!;
 
         public bool IsBig(int rank) => _big[rank];
@@ -325,13 +326,18 @@ public static class Nms
                 }
                 g._cellStart[0] = 0;
                 for (int c = 0; c <= cells; c++) g._cellStart[c + 1] = g._cellStart[c] + count[c];
-                g._bigStart = g._cellStart[cells];
                 int total = g._cellStart[cells + 1];
                 g._eStride = total + 8;
                 g._entryRank = ip.Rent(g._eStride);
                 g._e = ArrayPool<float>.Shared.Rent(5 * g._eStride);
                 for (int k = 0; k < 5; k++) g._e.AsSpan(k * g._eStride + total, 8).Clear();
                 g._cellStart.AsSpan(0, cells + 1).CopyTo(count);    // fill cursors
+                g._head = ip.Rent(cells + 1);
+                g._end = ip.Rent(cells + 1);
+                g._dead = ip.Rent(cells + 1);
+                g._cellStart.AsSpan(0, cells + 1).CopyTo(g._head);
+                g._cellStart.AsSpan(1, cells + 1).CopyTo(g._end);
+                g._dead.AsSpan(0, cells + 1).Clear();
                 for (int r = 0; r < n; r++)
                 {
                     if (!g.Span(soa, stride, r, out int c0, out int c1, out int r0, out int r1)) continue;
@@ -352,6 +358,7 @@ public static class Nms
             ArrayPool<int>.Shared.Return(_cellStart);
             ArrayPool<bool>.Shared.Return(_big);
             if (_entryRank is not null) ArrayPool<int>.Shared.Return(_entryRank);
+            if (_head is not null) { ArrayPool<int>.Shared.Return(_head); ArrayPool<int>.Shared.Return(_end); ArrayPool<int>.Shared.Return(_dead); }
             if (_e is not null) ArrayPool<float>.Shared.Return(_e);
         }
 
@@ -387,28 +394,68 @@ public static class Nms
                     for (int cx = c0; cx <= c1; cx++)
                     {
                         int c = cy * _gx + cx;
-                        ScanRange(ref ctx, _cellStart[c], _cellStart[c + 1], r, sup);
+                        ScanCell(ref ctx, c, r, sup);
                     }
-                ScanRange(ref ctx, _bigStart, _cellStart[_gx * _gy + 1], r, sup);
+                ScanCell(ref ctx, _gx * _gy, r, sup);
             }
         }
 
-        // Entries [start, end) are sorted by rank: test those ranked after r.
-        private static void ScanRange(ref Scan ctx, int start, int end, int r, int* sup)
+        // Cell c's live entries are [head, end), sorted by rank. Kept boxes come in rank order, so entries ranked
+        // <= r are never needed again (head moves past them); once about half the rest is known to be suppressed,
+        // the cell is compacted (order kept). Then the entries ranked after r are tested.
+        private void ScanCell(ref Scan ctx, int c, int r, int* sup)
         {
-            int lo = start, hi = end;
+            int lo = _head[c], hi = _end[c];
             while (lo < hi)
             {
                 int mid = (lo + hi) >>> 1;
                 if (ctx.Rank[mid] <= r) lo = mid + 1;
                 else hi = mid;
             }
+            _head[c] = lo;
+            int end = _end[c];
+            if (end - lo > 16 && 2 * _dead[c] > end - lo)
+            {
+                end = Compact(lo, end, sup);
+                _end[c] = end;
+                _dead[c] = 0;
+            }
+            _dead[c] += ScanRange(ref ctx, lo, end, sup);
+        }
+
+        private int Compact(int lo, int end, int* sup)
+        {
+            int w = lo;
+            int s = _eStride;
+            for (int e = lo; e < end; e++)
+            {
+                int rank = _entryRank[e];
+                if (sup[rank] != 0) continue;
+                if (w != e)
+                {
+                    _entryRank[w] = rank;
+                    _e[w] = _e[e];
+                    _e[s + w] = _e[s + e];
+                    _e[2 * s + w] = _e[2 * s + e];
+                    _e[3 * s + w] = _e[3 * s + e];
+                    _e[4 * s + w] = _e[4 * s + e];
+                }
+                w++;
+            }
+            return w;
+        }
+
+        // Tests entries [lo, end) against the current box; returns how many it suppressed.
+        private static int ScanRange(ref Scan ctx, int lo, int end, int* sup)
+        {
+            int hits = 0;
             for (int j = lo; j < end; j += 8)
             {
                 int mask = ctx.HitMask(j);
                 if (mask == 0) continue;
                 int valid = end - j;
                 if (valid < 8) mask &= (1 << valid) - 1;
+                hits += System.Numerics.BitOperations.PopCount((uint)mask);
                 while (mask != 0)
                 {
                     int lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
@@ -416,6 +463,7 @@ public static class Nms
                     mask &= mask - 1;
                 }
             }
+            return hits;
         }
 
         private readonly struct Scan

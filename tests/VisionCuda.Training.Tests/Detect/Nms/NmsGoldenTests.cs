@@ -114,5 +114,12 @@ public class NmsGoldenTests
         var expected = root.GetProperty("kept").EnumerateArray().Select(v => v.GetInt32()).ToArray();
         Assert.Equal(expected, NmsOps.Run(boxes, scores, root.GetProperty("iou").GetDouble()));
         Assert.Equal(expected, NmsOps.Run(boxes, scores, (float)root.GetProperty("iou").GetDouble()));
+
+        var c = root.GetProperty("clustered");
+        var (cb, cs) = ReferenceNms.BenchmarkSet(root.GetProperty("n").GetInt32(), c.GetProperty("seed").GetUInt32(), clustered: true);
+        Assert.Equal(c.GetProperty("first_boxes").EnumerateArray().Select(v => v.GetSingle()), cb.Take(16));
+        Assert.Equal(c.GetProperty("first_scores").EnumerateArray().Select(v => v.GetSingle()), cs.Take(4));
+        var ckept = c.GetProperty("kept").EnumerateArray().Select(v => v.GetInt32()).ToArray();
+        Assert.Equal(ckept, NmsOps.Run(cb, cs, c.GetProperty("iou").GetDouble()));
     }
 }
