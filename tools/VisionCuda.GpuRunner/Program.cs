@@ -7,11 +7,12 @@ using VisionCuda.Random;
 
 // VisionCuda GPU runner: `suite` runs the op-comparison suite on a device against the Cpu backend, `bench` times our
 // GEMM against cuBLAS and conv forward+backward. Default: both, on cuda:0. Exit code 1 when any case fails.
-//   VisionCuda.GpuRunner [suite] [bench] [--device cuda:0|cuda-emu] [--filter text]
+//   VisionCuda.GpuRunner [suite] [bench] [quickbench] [--device cuda:0|cuda-emu] [--filter text]
+// quickbench runs the `visioncuda bench` catalog (model-size shapes, each checked against its reference first).
 // Publish (trimmed, self-contained, ~25 MB, no dotnet needed on the GPU machine) and run:
 //   dotnet publish tools/VisionCuda.GpuRunner -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o publish/gpurunner
 //   publish/gpurunner/VisionCuda.GpuRunner
-var modes = args.Where(a => a is "suite" or "bench").ToHashSet();
+var modes = args.Where(a => a is "suite" or "bench" or "quickbench").ToHashSet();
 if (modes.Count == 0) modes = new() { "suite", "bench" };
 string device = Arg("--device") ?? "cuda:0";
 string? filter = Arg("--filter");
@@ -70,6 +71,19 @@ if (modes.Contains("bench"))
     {
         failures++;
         Console.WriteLine($"bench failed: {e}");
+    }
+}
+
+if (modes.Contains("quickbench"))
+{
+    try
+    {
+        VisionCuda.Bench.QuickBench.RunCatalog(gpu, "model", null, VisionCuda.Bench.QuickBench.Options(device, gpu.DeviceName), Console.Out);
+    }
+    catch (Exception e)
+    {
+        failures++;
+        Console.WriteLine($"quickbench failed: {e}");
     }
 }
 

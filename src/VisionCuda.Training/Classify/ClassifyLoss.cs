@@ -19,4 +19,19 @@ public sealed class ClassifyLoss
     public Tensor Compute(Tensor logits, Tensor targets) => FocalGamma > 0
         ? F.FocalLoss(logits, targets, FocalGamma, ClassWeights)
         : F.CrossEntropy(logits, targets, ClassWeights, LabelSmoothing);
+
+    /// <summary>
+    /// Loss for mixup/cutmix batches: per sample, lambda * loss(target A) + (1 - lambda) * loss(target B), averaged
+    /// over the batch (the mixed-label form of the same criterion).
+    /// </summary>
+    public Tensor ComputeMixed(Tensor logits, Tensor targetsA, Tensor targetsB, Tensor lambda)
+    {
+        Tensor PerSample(Tensor t) => FocalGamma > 0
+            ? F.FocalLoss(logits, t, FocalGamma, ClassWeights, Reduction.None)
+            : F.CrossEntropy(logits, t, ClassWeights, LabelSmoothing, reduction: Reduction.None);
+        var a = PerSample(targetsA);
+        var b = PerSample(targetsB);
+        // lambda*a + (1-lambda)*b = b + lambda*(a - b)
+        return F.Mean(b + lambda * (a - b));
+    }
 }

@@ -35,6 +35,9 @@ public sealed class TrainingDivergedException : Exception
 /// </summary>
 public sealed class ClassifyTrainer
 {
+    /// <summary>Global gradient-norm clip applied before every optimizer step (Ultralytics uses 10).</summary>
+    public const double MaxGradNorm = 10.0;
+
     private readonly TrainOptions _o;
     private readonly ITrainingReporter _report;
     private readonly string? _workingDirectory;
@@ -80,7 +83,11 @@ public sealed class ClassifyTrainer
         emaModel.Eval();
 
         var train = new DataLoader(data.Train, new ClassifyTrainTransform(imgsz, AugmentFor(o), null, data.Channels, seed),
-            new DataLoaderOptions { BatchSize = o.Batch, Workers = o.Workers, Shuffle = true, Seed = seed, Warn = _report.Warning });
+            new DataLoaderOptions
+            {
+                BatchSize = o.Batch, Workers = o.Workers, Shuffle = true, Seed = seed, Warn = _report.Warning,
+                Mix = o.Mixup > 0 || o.Cutmix > 0 ? new MixupCutmix(o.Mixup, o.Cutmix, seed) : null,
+            });
         var val = new DataLoader(data.Val, new ClassifyValTransform(imgsz, null, data.Channels),
             new DataLoaderOptions { BatchSize = o.Batch * 2, Workers = o.Workers, Warn = _report.Warning });
         int nb = train.BatchCount;
@@ -88,7 +95,8 @@ public sealed class ClassifyTrainer
 
         int accumulate = Accumulation.Steps(o.Nbs, o.Batch);
         double weightDecay = Accumulation.ScaledWeightDecay(o.WeightDecay, o.Batch, accumulate, o.Nbs);
-        var (optimizer, optName, lr, momentum) = OptimizerFactory.Build(model, o, nc, (long)o.Epochs * nb / accumulate, weightDecay);
+        var (optimizer, optName, lr, momentum) = OptimizerFactory.Build(model, o, nc, (long)o.Epochs * nb / accumulate, weightDecay,
+            fromScratch: !o.Model.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase));
         using var optOwner = optimizer;
         _report.Info(string.Create(CultureInfo.InvariantCulture,
             $"{spec.Name}: {model.ParameterCount():N0} parameters; {optName}(lr={lr}, momentum={momentum}) with parameter groups {string.Join(", ", optimizer.ParamGroups.Select(g => $"{g.Parameters.Count} {g.Name}"))}"));
@@ -137,13 +145,24 @@ public sealed class ClassifyTrainer
                 using (var scope = DisposeScope.Enter())
                 {
                     var x = Tensor.FromArray(b.Images, b.Shape, backend);
-                    var y = Tensor.FromArray(b.Labels, new[] { b.Count }, backend);
-                    var l = criterion.Compute(model.Forward(x), y);
+                    var logits = model.Forward(x);
+                    Tensor l;
+                    if (b.Mixed is { } mixed)
+                    {
+                        var ya = Tensor.FromArray(mixed.Select(m => m.A).ToArray(), new[] { b.Count }, backend);
+                        var yb = Tensor.FromArray(mixed.Select(m => m.B).ToArray(), new[] { b.Count }, backend);
+                        var lam = Tensor.FromArray(mixed.Select(m => m.Lambda).ToArray(), new[] { b.Count }, backend);
+                        l = criterion.ComputeMixed(logits, ya, yb, lam);
+                    }
+                    else
+                    {
+                        l = criterion.Compute(logits, Tensor.FromArray(b.Labels, new[] { b.Count }, backend));
+                    }
                     loss = l.Item();
                     if (!double.IsFinite(loss))
                         throw new TrainingDivergedException(Diverged(epoch, b.BatchIndex, loss, weightsDir, state.Epoch));
-                    // Scale so that accumulated gradients average over the nominal batch.
-                    (l * (1f / Math.Max(1, schedule.Accumulate))).Backward();
+                    // Gradients add up over the accumulated batches (as in Ultralytics; weight decay is scaled to match).
+                    l.Backward();
                 }
                 sinceStep++;
                 bool lastBatch = b.BatchIndex == nb - 1;
@@ -151,6 +170,8 @@ public sealed class ClassifyTrainer
                 {
                     using (GradMode.NoGrad())
                     {
+                        // As Ultralytics' optimizer_step: clip the global gradient norm at 10 before stepping.
+                        GradClip.ClipGradNorm(model.Parameters().Where(p => p.RequiresGrad), MaxGradNorm);
                         optimizer.Step();
                         ema.Update(model);
                     }
@@ -217,7 +238,14 @@ public sealed class ClassifyTrainer
         return new TrainResult(runDir, Math.Min(epoch + 1, o.Epochs), state.BestFitness, state.BestEpoch, lastTop1, lastTop5, stopReason);
     }
 
-    private static ClassifyAugmentOptions AugmentFor(TrainOptions o) => ClassifyAugmentOptions.Default;
+    private static ClassifyAugmentOptions AugmentFor(TrainOptions o)
+    {
+        var a = ClassifyAugmentOptions.FromUltralytics(o.Scale, o.Fliplr, o.Flipud, o.HsvH, o.HsvS, o.HsvV, o.Erasing, o.Degrees);
+        // scale=0 keeps the whole image: no random-resized crop at all (not even its aspect-ratio jitter).
+        if (o.Scale == 0) a = a with { RandomResizedCrop = false };
+        a.Validate();
+        return a;
+    }
 
     private static void SetDropoutSteps(Module model, long iteration)
     {
