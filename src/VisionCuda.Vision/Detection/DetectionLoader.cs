@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 using OpenCvSharp;
 using VisionCuda.Random;
 using VisionCuda.Vision.Data;
@@ -9,8 +8,8 @@ using VisionCuda.Vision.Loading;
 namespace VisionCuda.Vision.Detection;
 
 /// <summary>
-/// Multithreaded detection loader with a bounded prefetch queue (same threading as the classification
-/// <see cref="DataLoader"/>).
+/// Multithreaded detection loader with a bounded prefetch queue (the same <see cref="PrefetchPipeline{TSlot, TBatch}"/>
+/// as the classification <see cref="DataLoader"/>).
 ///
 /// Train (<see cref="DetectionLoaderOptions.Augment"/>): Ultralytics' v8 pipeline on the Cpu: with probability
 /// mosaic a 4-image mosaic (2S canvas, centre in [S/2, 3S/2]) followed by random perspective with border -S/2, else
@@ -80,25 +79,14 @@ public sealed class DetectionLoader
     public IEnumerable<DetectionBatch> Epoch(long epoch, CancellationToken cancellationToken = default)
     {
         int[] order = _sampler.Order(epoch);
-        int batches = BatchCount;
-        if (Options.Workers == 0)
-        {
-            for (int b = 0; b < batches; b++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var slot = NewSlot(b, order.Length);
-                for (int k = 0; k < slot.Count; k++) ProcessSample(slot, k, order, epoch);
-                var batch = Finish(slot, order, epoch);
-                if (batch != null) yield return batch;
-            }
-            yield break;
-        }
-        using var run = new EpochRun(this, order, epoch, batches, cancellationToken);
-        for (int b = 0; b < batches; b++)
-        {
-            var batch = run.Take(b);
-            if (batch != null) yield return batch;
-        }
+        var pipeline = new PrefetchPipeline<Slot, DetectionBatch>(
+            createSlot: NewSlot,
+            processSample: (slot, k) => ProcessSample(slot, k, order, epoch),
+            finish: slot => Finish(slot, order, epoch),
+            abandon: slot => Pool.Return(slot.Images));
+        foreach (var batch in pipeline.Run(order.Length, BatchCount, Options.BatchSize, Options.Workers, Options.Prefetch,
+                     "visioncuda-detect-loader", cancellationToken))
+            yield return batch;
     }
 
     // ---------------------------------------------------------------- per-sample pipeline
@@ -287,10 +275,10 @@ public sealed class DetectionLoader
 
     // ---------------------------------------------------------------- batches
 
-    private Slot NewSlot(int b, int total)
+    private Slot NewSlot(int b, int count)
     {
         var (h, w) = BatchShape(b);
-        return new Slot(b, Math.Min(Options.BatchSize, total - b * Options.BatchSize), h, w, Pool);
+        return new Slot(b, count, h, w, Pool);
     }
 
     private DetectionBatch? Finish(Slot slot, int[] order, long epoch)
@@ -367,9 +355,6 @@ public sealed class DetectionLoader
         public readonly bool[] Failed;
         public readonly YoloBox[]?[] Boxes;
         public readonly ImageInfo[] Info;
-        public int Remaining;
-        public bool Ready;
-        public DetectionBatch? Result;
 
         public Slot(int batch, int count, int height, int width, BufferPool pool)
         {
@@ -378,123 +363,6 @@ public sealed class DetectionLoader
             Failed = new bool[count];
             Boxes = new YoloBox[]?[count];
             Info = new ImageInfo[count];
-            Remaining = count;
-        }
-    }
-
-    /// <summary>The worker threads of one epoch and the hand-over to the consumer.</summary>
-    private sealed class EpochRun : IDisposable
-    {
-        private readonly DetectionLoader _loader;
-        private readonly int[] _order;
-        private readonly long _epoch;
-        private readonly Slot?[] _slots;
-        private readonly Thread[] _threads;
-        private readonly object _gate = new();
-        private readonly CancellationToken _ct;
-        private readonly CancellationTokenRegistration _registration;
-        private readonly int _total;
-        private int _next = -1;
-        private int _taken;
-        private bool _stopped;
-        private ExceptionDispatchInfo? _error;
-
-        public EpochRun(DetectionLoader loader, int[] order, long epoch, int batches, CancellationToken ct)
-        {
-            _loader = loader; _order = order; _epoch = epoch; _ct = ct;
-            _slots = new Slot?[batches];
-            _total = batches == 0 ? 0 : Math.Min(order.Length, batches * loader.Options.BatchSize);
-            _registration = ct.Register(Stop);
-            _threads = new Thread[loader.Options.Workers];
-            for (int i = 0; i < _threads.Length; i++)
-            {
-                _threads[i] = new Thread(Work) { IsBackground = true, Name = $"visioncuda-detect-loader-{i}" };
-                _threads[i].Start();
-            }
-        }
-
-        private void Work()
-        {
-            int batchSize = _loader.Options.BatchSize, prefetch = _loader.Options.Prefetch;
-            try
-            {
-                while (true)
-                {
-                    int s = Interlocked.Increment(ref _next);
-                    if (s >= _total) return;
-                    int b = s / batchSize;
-                    Slot slot;
-                    lock (_gate)
-                    {
-                        while (b >= _taken + prefetch && !_stopped) Monitor.Wait(_gate);
-                        if (_stopped) return;
-                        slot = _slots[b] ??= _loader.NewSlot(b, _order.Length);
-                    }
-                    _loader.ProcessSample(slot, s - b * batchSize, _order, _epoch);
-                    if (Interlocked.Decrement(ref slot.Remaining) == 0)
-                    {
-                        var result = _loader.Finish(slot, _order, _epoch);
-                        lock (_gate)
-                        {
-                            slot.Result = result;
-                            slot.Ready = true;
-                            Monitor.PulseAll(_gate);
-                        }
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                lock (_gate)
-                {
-                    _error ??= ExceptionDispatchInfo.Capture(e);
-                    _stopped = true;
-                    Monitor.PulseAll(_gate);
-                }
-            }
-        }
-
-        public DetectionBatch? Take(int b)
-        {
-            lock (_gate)
-            {
-                while (true)
-                {
-                    _error?.Throw();
-                    _ct.ThrowIfCancellationRequested();
-                    if (_slots[b] is { Ready: true } slot)
-                    {
-                        _slots[b] = null;
-                        _taken = b + 1;
-                        Monitor.PulseAll(_gate);
-                        return slot.Result;
-                    }
-                    Monitor.Wait(_gate);
-                }
-            }
-        }
-
-        private void Stop()
-        {
-            lock (_gate)
-            {
-                _stopped = true;
-                Monitor.PulseAll(_gate);
-            }
-        }
-
-        public void Dispose()
-        {
-            Stop();
-            foreach (var t in _threads) t.Join();
-            _registration.Dispose();
-            for (int b = 0; b < _slots.Length; b++)
-            {
-                if (_slots[b] is not { } slot) continue;
-                if (slot.Ready) slot.Result?.Dispose();
-                else _loader.Pool.Return(slot.Images);
-                _slots[b] = null;
-            }
         }
     }
 }
