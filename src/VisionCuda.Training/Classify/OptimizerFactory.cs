@@ -1,42 +1,15 @@
 using VisionCuda.NN;
 using VisionCuda.Optim;
+using VisionCuda.Training.Common;
 using VisionCuda.Training.Options;
 
 namespace VisionCuda.Training.Classify;
 
 /// <summary>
-/// Builds the optimizer as Ultralytics' build_optimizer does: three parameter groups (biases, decayed weights, BN
-/// weights), and for optimizer=auto, SGD(lr0) for long runs (more than 10,000 iterations) or else AdamW with a
-/// learning rate fitted to the class count, lr = round(0.002 * 5 / (4 + nc), 6), and momentum 0.9.
+/// Builds the optimizer as Ultralytics' build_optimizer does (see <see cref="OptimizerSetup"/>, shared with detection).
 /// </summary>
 public static class OptimizerFactory
 {
     public static (Optimizer optimizer, string name, double lr, double momentum) Build(Module model, TrainOptions o, int numClasses, long iterations, double weightDecay)
-    {
-        string name = o.Optimizer.ToLowerInvariant();
-        double lr = o.Lr0, momentum = o.Momentum;
-        if (name == "auto")
-        {
-            if (iterations > 10_000)
-            {
-                name = "sgd";
-            }
-            else
-            {
-                name = "adamw";
-                lr = Math.Round(0.002 * 5 / (4 + numClasses), 6, MidpointRounding.ToEven);
-                momentum = 0.9;
-            }
-        }
-        var groups = ParamGroups.Ultralytics(model, weightDecay, lr);
-        foreach (var g in groups) g.InitialLr = lr;
-        Optimizer opt = name switch
-        {
-            "sgd" => new Sgd(groups, lr, momentum, weightDecay, nesterov: true),
-            "adam" => new Adam(groups, lr, momentum, 0.999, 1e-8, weightDecay),
-            "adamw" => new AdamW(groups, lr, momentum, 0.999, 1e-8, weightDecay),
-            _ => throw new ArgumentException($"invalid value for 'optimizer': '{o.Optimizer}' (SGD, Adam, AdamW or auto)"),
-        };
-        return (opt, name, lr, momentum);
-    }
+        => OptimizerSetup.Build(model, o.Optimizer, o.Lr0, o.Momentum, numClasses, iterations, weightDecay);
 }
