@@ -30,7 +30,7 @@ public sealed record DetectValResult(DetectionMetricsResult Metrics, LossItems? 
 /// Detection validation: the one class behind both the per-epoch validation of <see cref="DetectTrainer"/> and
 /// <c>visioncuda val detect</c>, so the two cannot disagree. Images are letterboxed into rectangular batches (as
 /// Ultralytics' val loader: rect, pad 0.5, stride 32), run through <see cref="DetectInference"/> (NMS conf 0.001,
-/// iou 0.7, max_det 300, multi-label), mapped back to original pixels and scored by <see cref="DetectionMetrics"/>
+/// iou 0.7, max_det 300, one class per box), mapped back to original pixels and scored by <see cref="DetectionMetrics"/>
 /// against the labels in original pixels.
 /// </summary>
 public sealed class DetectValidator
@@ -60,9 +60,14 @@ public sealed class DetectValidator
 
     public NmsSettings Nms { get; }
 
-    /// <summary>Validation NMS as Ultralytics' DetectionValidator (conf 0.001, iou 0.7, max_det 300, multi_label).</summary>
+    /// <summary>
+    /// Validation NMS: Ultralytics' DetectionValidator settings (conf 0.001, iou 0.7, max_det 300) but one class per box,
+    /// as predict. Ultralytics validates with multi_label, which adds a second-guess class per box and so reports a
+    /// higher mAP than its own predictions can reach (most visibly for weak models); with one class per box, the mAP of
+    /// val equals the mAP of predict's --save_txt --save_conf --conf 0.001 output (acceptance "Val agrees with predict").
+    /// </summary>
     public static NmsSettings ValNms(double conf = 0.001, double iou = 0.7, int maxDet = 300, bool agnostic = false) =>
-        new((float)conf, (float)iou, maxDet, agnostic, MultiLabel: true);
+        new((float)conf, (float)iou, maxDet, agnostic, MultiLabel: false);
 
     /// <summary>Runs <paramref name="model"/> (put in eval mode for the pass) over the split; with <paramref name="loss"/> also the val losses.</summary>
     public DetectValResult Evaluate(YoloModel model, IBackend backend, DetectionLoss? loss = null, CancellationToken cancellationToken = default)
