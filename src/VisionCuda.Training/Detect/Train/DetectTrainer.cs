@@ -175,7 +175,10 @@ public sealed class DetectTrainer
         for (; epoch < epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            bool mosaicThisEpoch = mosaicOn && !(o.CloseMosaic > 0 && epoch >= epochs - o.CloseMosaic);
+            // Ultralytics closes mosaic at epoch (epochs - close_mosaic); a run shorter than close_mosaic keeps it. ">=" rather
+            // than "==" so that a refitted epoch count (time) cannot jump over the closing epoch.
+            int closeAt = epochs - o.CloseMosaic;
+            bool mosaicThisEpoch = mosaicOn && !(o.CloseMosaic > 0 && closeAt >= 0 && epoch >= closeAt);
             if (trainLoader is null || (trainLoader.Options.Augmentation.Mosaic > 0 || trainLoader.Options.Augmentation.Mixup > 0) != mosaicThisEpoch)
             {
                 if (trainLoader is not null && !mosaicThisEpoch) _report.Info("closing dataloader mosaic");
@@ -188,20 +191,26 @@ public sealed class DetectTrainer
             double boxSum = 0, clsSum = 0, dflSum = 0;
             int lossCount = 0, sinceStep = 0, seen = 0;
             bool timeUp = false;
+            var phases = new PhaseTimer();
             foreach (var batch in trainLoader.Epoch(epoch, cancellationToken))
             {
                 using var b = batch;
+                phases.Lap(PhaseTimer.Data);
                 schedule.BeginIteration(b.BatchIndex);
                 DetectionLossResult r;
                 using (var scope = DisposeScope.Enter())
                 {
                     var x = Tensor.FromArray(b.Images, b.Shape, backend);
-                    r = criterion.Compute(model.ForwardLevels(x), DetectionTargets.FromRows(b.Targets), b.Height, b.Width);
+                    var levels = model.ForwardLevels(x);
+                    phases.Lap(PhaseTimer.Forward);
+                    r = criterion.Compute(levels, DetectionTargets.FromRows(b.Targets), b.Height, b.Width);
+                    phases.Lap(PhaseTimer.Loss);
                     double total = r.Box + r.Cls + r.Dfl;
                     if (!double.IsFinite(total))
                         throw new TrainingDivergedException(TrainerSupport.Diverged(epoch, b.BatchIndex, total, weightsDir, state.Epoch));
                     r.Total.Backward();
                 }
+                phases.Lap(PhaseTimer.Backward);
                 sinceStep++;
                 bool lastBatch = b.BatchIndex == nb - 1;
                 if (sinceStep >= schedule.Accumulate || lastBatch)
@@ -215,6 +224,7 @@ public sealed class DetectTrainer
                     optimizer.ZeroGrad();
                     sinceStep = 0;
                 }
+                phases.Lap(PhaseTimer.Step);
                 boxSum += r.Box;
                 clsSum += r.Cls;
                 dflSum += r.Dfl;
@@ -295,6 +305,7 @@ public sealed class DetectTrainer
                 line += string.Create(CultureInfo.InvariantCulture,
                     $"  |  P {val.Precision:F4}  R {val.Recall:F4}  mAP50 {val.MAP50:F4}  mAP50-95 {val.MAP5095:F4}  (val {val.Elapsed.TotalSeconds:F1}s)");
             _report.Info(line);
+            if (o.Verbose) _report.Info("  time per phase: " + phases);
 
             if (epoch - state.BestEpoch >= o.Patience)
             {
@@ -336,4 +347,21 @@ public sealed class DetectTrainer
         return parts.Select(p => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && float.IsFinite(v)
             ? v : throw new ArgumentException($"invalid value for 'cls_weights': '{p}' is not a non-negative number")).ToArray();
     }
+}
+
+/// <summary>Wall time per phase of the training loop (for --verbose): waiting for data, forward, loss, backward, optimizer step + EMA.</summary>
+internal sealed class PhaseTimer
+{
+    public const int Data = 0, Forward = 1, Loss = 2, Backward = 3, Step = 4;
+    private static readonly string[] Names = { "data", "forward", "loss", "backward", "step+ema" };
+    private readonly double[] _seconds = new double[Names.Length];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public void Lap(int phase)
+    {
+        _seconds[phase] += _clock.Elapsed.TotalSeconds;
+        _clock.Restart();
+    }
+
+    public override string ToString() => string.Join(", ", Names.Select((n, i) => string.Create(CultureInfo.InvariantCulture, $"{n} {_seconds[i]:F1}s")));
 }
