@@ -9,10 +9,13 @@ internal static class CommandCatalog
     {
         var train = new Command("train", "train a model");
         train.Subcommands.Add(ClassifyCommands.Train(stdout, stderr));
+        train.Subcommands.Add(DetectCommands.Train(stdout, stderr));
         var val = new Command("val", "evaluate trained weights");
         val.Subcommands.Add(ClassifyCommands.Val(stdout, stderr));
+        val.Subcommands.Add(DetectCommands.Val(stdout, stderr));
         var predict = new Command("predict", "run trained weights on images");
         predict.Subcommands.Add(ClassifyCommands.Predict(stdout, stderr));
+        predict.Subcommands.Add(DetectCommands.Predict(stdout, stderr));
         var synth = new Command("synth", "write a synthetic data set");
         synth.Subcommands.Add(DetectDataCommands.SynthDetect(stdout, stderr));
         var convert = new Command("convert", "convert annotations to YOLO labels");

@@ -6,6 +6,7 @@ using VisionCuda.Memory;
 using VisionCuda.Models;
 using VisionCuda.NN;
 using VisionCuda.Optim;
+using VisionCuda.Training.Common;
 using VisionCuda.Training.Options;
 using VisionCuda.Training.Reporting;
 using VisionCuda.Training.Runs;
@@ -52,7 +53,7 @@ public sealed class ClassifyTrainer
     public TrainResult Train(CancellationToken cancellationToken = default)
     {
         var o = _o;
-        string? resumeDir = ResolveResume(o);
+        string? resumeDir = TrainerSupport.ResolveResume(o.Resume, "classify", o.Project, _workingDirectory);
         if (resumeDir is not null)
         {
             var saved = ArgsYaml.FromYaml<TrainOptions>(File.ReadAllText(Path.Combine(resumeDir, "args.yaml")), Path.Combine(resumeDir, "args.yaml"));
@@ -140,7 +141,7 @@ public sealed class ClassifyTrainer
             {
                 using var b = batch;
                 long ni = schedule.BeginIteration(b.BatchIndex);
-                SetDropoutSteps(model, ni);
+                TrainerSupport.SetDropoutSteps(model, ni);
                 double loss;
                 using (var scope = DisposeScope.Enter())
                 {
@@ -160,7 +161,7 @@ public sealed class ClassifyTrainer
                     }
                     loss = l.Item();
                     if (!double.IsFinite(loss))
-                        throw new TrainingDivergedException(Diverged(epoch, b.BatchIndex, loss, weightsDir, state.Epoch));
+                        throw new TrainingDivergedException(TrainerSupport.Diverged(epoch, b.BatchIndex, loss, weightsDir, state.Epoch));
                     // Gradients add up over the accumulated batches (as in Ultralytics; weight decay is scaled to match).
                     l.Backward();
                 }
@@ -245,33 +246,6 @@ public sealed class ClassifyTrainer
         if (o.Scale == 0) a = a with { RandomResizedCrop = false };
         a.Validate();
         return a;
-    }
-
-    private static void SetDropoutSteps(Module model, long iteration)
-    {
-        // Dropout masks are keyed by the global iteration, so a resumed run draws the same masks.
-        foreach (var m in model.Modules())
-            if (m is Dropout d) d.Step = iteration;
-    }
-
-    private static string Diverged(int epoch, int batch, double loss, string weightsDir, int lastGoodEpoch)
-    {
-        string last = Path.Combine(weightsDir, Checkpoint.LastWeights);
-        string kept = lastGoodEpoch >= 0 ? $"the last good checkpoint {last} (epoch {lastGoodEpoch + 1}) is intact" : "no checkpoint had been written yet";
-        return string.Create(CultureInfo.InvariantCulture, $"loss became {loss} at epoch {epoch + 1}, batch {batch + 1}; training stopped and {kept}. Try a lower lr0.");
-    }
-
-    private string? ResolveResume(TrainOptions o)
-    {
-        if (o.Resume is null) return null;
-        if (o.Resume.Length == 0 || o.Resume.Equals("true", StringComparison.OrdinalIgnoreCase))
-            return RunDirectory.LastRun("classify", o.Project, _workingDirectory)
-                ?? throw new FileNotFoundException("--resume: no previous classify run with weights/last.safetensors was found");
-        string p = Path.GetFullPath(o.Resume);
-        if (File.Exists(p)) p = Path.GetDirectoryName(Path.GetDirectoryName(p)!)!;
-        if (!File.Exists(Path.Combine(p, "args.yaml")))
-            throw new FileNotFoundException($"--resume: {o.Resume} is not a run folder (no args.yaml)");
-        return p;
     }
 
     public static Dictionary<string, string> WeightsMetadata(ModelSpec spec, IReadOnlyList<string> names, int imgsz)
