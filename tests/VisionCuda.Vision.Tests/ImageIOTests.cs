@@ -51,14 +51,32 @@ public class ImageIOTests
     public void ValTransformResizesShorterSideThenCentreCrops()
     {
         using var img = TestImages.Gradient(40, 20);
-        var t = new ClassifyValTransformProbe(10);
-        using var prepared = t.Inner.Prepare(img);
+        using var prepared = new Augment.ClassifyValTransform(10).Prepare(img);
         Assert.Equal(10, prepared.Rows);
         Assert.Equal(10, prepared.Cols);
+        // 40x20 -> 20x10, centre crop keeps columns 5..14: the left edge is the resized column 5
+        using var resized = Geometry.ResizeShorter(img, 10);
+        Assert.Equal(20, resized.Cols);
+        Assert.Equal(resized.At<Vec3b>(3, 5), prepared.At<Vec3b>(3, 0));
     }
 
-    private sealed class ClassifyValTransformProbe(int size)
+    [Theory]
+    [InlineData(".jpg")]
+    [InlineData(".jpeg")]
+    [InlineData(".png")]
+    [InlineData(".bmp")]
+    [InlineData(".webp")]
+    [InlineData(".tif")]
+    [InlineData(".tiff")]
+    public void EverySupportedExtensionRoundTrips(string ext)
     {
-        public Augment.ClassifyValTransform Inner { get; } = new(size);
+        using var dir = new TempDir();
+        using var img = TestImages.Gradient(12, 9);
+        string path = dir.Sub("img" + ext);
+        ImageIO.Write(path, img);
+        Assert.True(ImageIO.IsSupported(path));
+        using var back = ImageIO.Read(path);
+        Assert.Equal(12, back.Cols);
+        Assert.Equal(9, back.Rows);
     }
 }

@@ -16,6 +16,10 @@ internal static class CommandCatalog
         var predict = new Command("predict", "run trained weights on images");
         predict.Subcommands.Add(ClassifyCommands.Predict(stdout, stderr));
         predict.Subcommands.Add(DetectCommands.Predict(stdout, stderr));
-        return new[] { train, val, predict };
+        var synth = new Command("synth", "write a synthetic data set");
+        synth.Subcommands.Add(DetectDataCommands.SynthDetect(stdout, stderr));
+        var convert = new Command("convert", "convert annotations to YOLO labels");
+        convert.Subcommands.Add(DetectDataCommands.ConvertCoco(stdout, stderr));
+        return new[] { train, val, predict, synth, convert, BenchCommands.Bench(stdout, stderr) };
     }
 }

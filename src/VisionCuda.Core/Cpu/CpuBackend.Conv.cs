@@ -9,6 +9,7 @@ namespace VisionCuda.Cpu;
 ///
 ///   forward          Y[n,g] (Kg x P)   = W[g] (Kg x CRS) * col(X[n,g]) (CRS x P)
 ///   backward-data    dcol   (CRS x P)  = W[g]^T * dY[n,g];  dX[n,g] = col2im(dcol)
+///                    (stride 1: instead the forward conv of dY with flipped, in/out-swapped filters)
 ///   backward-weight  dW[g]  (Kg x CRS) = sum_n dY[n,g] * col(X[n,g])^T
 ///
 /// where P = OH*OW is cut into pixel chunks so that a column chunk (CRS x chunk) stays in L2. The chunk is
@@ -69,13 +70,33 @@ public sealed unsafe partial class CpuBackend
 
     private CpuMemoryPool.Block RentFloats(long count) => Pool.Rent(Math.Max(1, count) * sizeof(float));
 
+    /// <summary>
+    /// Packs op(W[g]) (m x k) of every group once per call into whole-K micro-kernel slivers, shared read-only
+    /// by all work items: the kernel then streams one contiguous sliver instead of MR strided rows.
+    /// Group g's slivers start at <c>result + g * PackedWeightFloats(m, k, mr)</c>.
+    /// </summary>
+    private CpuMemoryPool.Block PackWeights(bool trans, float* w, int groups, long groupStride, int m, int k, int mr)
+    {
+        long per = PackedWeightFloats(m, k, mr);
+        var block = RentFloats(per * groups);
+        float* dst = (float*)block.Pointer;
+        for (int grp = 0; grp < groups; grp++)
+            Packing.PackA(trans, w + grp * groupStride, trans ? m : k, 0, m, 0, k, dst + grp * per, mr);
+        return block;
+    }
+
+    private static long PackedWeightFloats(int m, int k, int mr) => (long)((m + mr - 1) / mr) * mr * k;
+
     public void Conv2dForward(in Conv2dGeometry g, Storage x, Storage w, Storage? bias, Storage y)
     {
         g.Validate();
-        var geo = g;
-        bool wide = Micro.Wide;
+        ForwardCore(g, P(x), P(w), bias is null ? null : P(bias), P(y), Micro.Wide);
+    }
+
+    private void ForwardCore(Conv2dGeometry geo, float* px, float* pw, float* pb, float* py, bool wide)
+    {
+        var g = geo;
         int NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
-        float* px = P(x), pw = P(w), py = P(y), pb = bias is null ? null : P(bias);
         int P_ = g.OutH * g.OutW;
         long inPlane = (long)g.H * g.W, outPlane = P_;
 
@@ -93,39 +114,47 @@ public sealed unsafe partial class CpuBackend
         int G = g.Groups, cg = g.CPerGroup, kg = g.KPerGroup, crs = cg * g.R * g.S;
         bool pointwise = IsPointwise(g);
         int chunk = ChunkPixels(g), nChunks = (P_ + chunk - 1) / chunk;
-        ForItems(g.N * G * nChunks, (item, inner) =>
+        int MR = wide ? Kernel8x32.MR : Kernel6x16.MR;
+        var packedW = pointwise ? null : PackWeights(false, pw, G, (long)kg * crs, kg, crs, MR);
+        float* pwPacked = packedW is null ? null : (float*)packedW.Pointer;
+        long packedPer = PackedWeightFloats(kg, crs, MR);
+        try
         {
-            int n = item / (G * nChunks), rest = item % (G * nChunks), grp = rest / nChunks, ci = rest % nChunks;
-            int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
-            float* xg = px + ((long)n * geo.C + (long)grp * cg) * inPlane;
-            float* yg = py + ((long)n * geo.K + (long)grp * kg) * outPlane;
-            float* wg = pw + (long)grp * kg * crs;
-            var o = new DirectGemm.Operands
+            ForItems(g.N * G * nChunks, (item, inner) =>
             {
-                M = kg, N = len, K = crs, A = wg, Ars = crs, Aks = 1, Bss = NR, Alpha = 1f, Beta = 0f, Wide = wide,
-                C = yg + p0, Ldc = outPlane,
-            };
-            if (pointwise)
-            {
-                // The plane's row stride (H*W) can map many k rows onto few L1 sets: pack B instead.
-                Sgemm.Run(false, false, kg, len, cg, 1f, wg, cg, xg + p0, inPlane, 0f, yg + p0, outPlane, inner, wide);
-            }
-            else
-            {
-                int ld = Round16(len);
-                var block = RentFloats((long)crs * ld);
-                try
+                int n = item / (G * nChunks), rest = item % (G * nChunks), grp = rest / nChunks, ci = rest % nChunks;
+                int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0;
+                float* xg = px + ((long)n * geo.C + (long)grp * cg) * inPlane;
+                float* yg = py + ((long)n * geo.K + (long)grp * kg) * outPlane;
+                float* wg = pw + (long)grp * kg * crs;
+                var o = new DirectGemm.Operands
                 {
-                    float* col = (float*)block.Pointer;
-                    ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, ld));
-                    o.B = col; o.Bks = ld; o.BPadded = true;
-                    DirectGemm.Run(o, inner);
+                    M = kg, N = len, K = crs, A = pwPacked + grp * packedPer, APacked = true, Bss = NR, Alpha = 1f, Beta = 0f, Wide = wide,
+                    C = yg + p0, Ldc = outPlane,
+                };
+                if (pointwise)
+                {
+                    // The plane's row stride (H*W) can map many k rows onto few L1 sets: pack B instead.
+                    Sgemm.Run(false, false, kg, len, cg, 1f, wg, cg, xg + p0, inPlane, 0f, yg + p0, outPlane, inner, wide);
                 }
-                finally { Pool.Return(block); }
-            }
-            if (pb != null)
-                for (int k = 0; k < kg; k++) VecOps.AddScalar(pb[grp * kg + k], yg + k * outPlane + p0, len);
-        });
+                else
+                {
+                    int ld = Round16(len);
+                    var block = RentFloats((long)crs * ld);
+                    try
+                    {
+                        float* col = (float*)block.Pointer;
+                        ForChannels(inner, cg, (c0, c1) => ColumnOps.Im2Col(geo, xg, c0, c1, p0, p1, col, ld));
+                        o.B = col; o.Bks = ld; o.BPadded = true;
+                        DirectGemm.Run(o, inner);
+                    }
+                    finally { Pool.Return(block); }
+                }
+                if (pb != null)
+                    for (int k = 0; k < kg; k++) VecOps.AddScalar(pb[grp * kg + k], yg + k * outPlane + p0, len);
+            });
+        }
+        finally { if (packedW is not null) Pool.Return(packedW); }
     }
 
     public void Conv2dBackwardData(in Conv2dGeometry g, Storage dy, Storage w, Storage dx)
@@ -150,6 +179,18 @@ public sealed unsafe partial class CpuBackend
         }
 
         int G = g.Groups, cg = g.CPerGroup, kg = g.KPerGroup, crs = cg * g.R * g.S;
+        if (!IsPointwise(g) && AsTransposedForward(g, out var tg))
+        {
+            // Stride 1: dX is the forward conv of dY with the flipped, in/out-swapped filters (no col2im).
+            var flipped = RentFloats(g.WeightCount);
+            try
+            {
+                FlipTransposeWeights(g, pw, (float*)flipped.Pointer);
+                ForwardCore(tg, pdy, (float*)flipped.Pointer, null, pdx, wide);
+            }
+            finally { Pool.Return(flipped); }
+            return;
+        }
         if (IsPointwise(g))
         {
             // dX[n,g] = W[g]^T (Cg x Kg) * dY[n,g]: disjoint column chunks, written with beta = 0.
@@ -167,31 +208,38 @@ public sealed unsafe partial class CpuBackend
 
         // Chunks of one (image, group) overlap in dX through col2im, so they run in order inside one item.
         int chunk = ChunkPixels(g), nChunks = (P_ + chunk - 1) / chunk;
-        ForItems(g.N * G, (item, inner) =>
+        int MR = wide ? Kernel8x32.MR : Kernel6x16.MR;
+        var packedWt = PackWeights(true, pw, G, (long)kg * crs, crs, kg, MR);
+        float* pwtPacked = (float*)packedWt.Pointer;
+        long packedPer = PackedWeightFloats(crs, kg, MR);
+        try
         {
-            int n = item / G, grp = item % G;
-            float* dxg = pdx + ((long)n * geo.C + (long)grp * cg) * inPlane;
-            float* dyg = pdy + ((long)n * geo.K + (long)grp * kg) * outPlane;
-            float* wg = pw + (long)grp * kg * crs;
-            new Span<float>(dxg, checked((int)(cg * inPlane))).Clear();
-            var block = RentFloats((long)crs * Round16(chunk));
-            try
+            ForItems(g.N * G, (item, inner) =>
             {
-                float* col = (float*)block.Pointer;
-                for (int ci = 0; ci < nChunks; ci++)
+                int n = item / G, grp = item % G;
+                float* dxg = pdx + ((long)n * geo.C + (long)grp * cg) * inPlane;
+                float* dyg = pdy + ((long)n * geo.K + (long)grp * kg) * outPlane;
+                new Span<float>(dxg, checked((int)(cg * inPlane))).Clear();
+                var block = RentFloats((long)crs * Round16(chunk));
+                try
                 {
-                    int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0, ld = Round16(len);
-                    var o = new DirectGemm.Operands
+                    float* col = (float*)block.Pointer;
+                    for (int ci = 0; ci < nChunks; ci++)
                     {
-                        M = crs, N = len, K = kg, A = wg, Ars = 1, Aks = crs,
-                        B = dyg + p0, Bss = NR, Bks = outPlane, Alpha = 1f, Beta = 0f, C = col, Ldc = ld, Wide = wide,
-                    };
-                    DirectGemm.Run(o, inner);
-                    ForChannels(inner, cg, (c0, c1) => ColumnOps.Col2ImAdd(geo, dxg, c0, c1, p0, p1, col, ld));
+                        int p0 = ci * chunk, p1 = Math.Min(P_, p0 + chunk), len = p1 - p0, ld = Round16(len);
+                        var o = new DirectGemm.Operands
+                        {
+                            M = crs, N = len, K = kg, A = pwtPacked + grp * packedPer, APacked = true,
+                            B = dyg + p0, Bss = NR, Bks = outPlane, Alpha = 1f, Beta = 0f, C = col, Ldc = ld, Wide = wide,
+                        };
+                        DirectGemm.Run(o, inner);
+                        ForChannels(inner, cg, (c0, c1) => ColumnOps.Col2ImAdd(geo, dxg, c0, c1, p0, p1, col, ld));
+                    }
                 }
-            }
-            finally { Pool.Return(block); }
-        });
+                finally { Pool.Return(block); }
+            });
+        }
+        finally { Pool.Return(packedWt); }
     }
 
     public void Conv2dBackwardWeight(in Conv2dGeometry g, Storage x, Storage dy, Storage dw, Storage? dbias)
@@ -295,6 +343,32 @@ public sealed unsafe partial class CpuBackend
     /// of a KC block spread over all L1 sets instead of a few.
     /// </summary>
     private static int Round16(int v) => ((v + 31) & ~31) + 16;
+
+    /// <summary>
+    /// For stride 1, dX[c, h, w] = sum_{k,r,s} dY[k, h + p - r*d, w + q - s*d] * W[k, c, r, s] is a forward conv of
+    /// dY (K channels, OH x OW) with W'[c, k, r', s'] = W[k, c, R-1-r', S-1-s'], padding d*(R-1) - p, same dilation
+    /// and groups, whose output is exactly H x W. Not usable when the padding exceeds d*(R-1) (it would go negative).
+    /// </summary>
+    private static bool AsTransposedForward(in Conv2dGeometry g, out Conv2dGeometry t)
+    {
+        int padH = g.DilationH * (g.R - 1) - g.PadH, padW = g.DilationW * (g.S - 1) - g.PadW;
+        t = new Conv2dGeometry(g.N, g.K, g.OutH, g.OutW, g.C, g.R, g.S, 1, 1, padH, padW, g.DilationH, g.DilationW, g.Groups);
+        return g.StrideH == 1 && g.StrideW == 1 && padH >= 0 && padW >= 0 && t.OutH == g.H && t.OutW == g.W;
+    }
+
+    /// <summary>W'[g*Cg + c, k, r, s] = W[g*Kg + k, c, R-1-r, S-1-s] (weights of <see cref="AsTransposedForward"/>).</summary>
+    private static void FlipTransposeWeights(in Conv2dGeometry g, float* w, float* wt)
+    {
+        int cg = g.CPerGroup, kg = g.KPerGroup, rs = g.R * g.S;
+        for (int grp = 0; grp < g.Groups; grp++)
+        for (int c = 0; c < cg; c++)
+        for (int k = 0; k < kg; k++)
+        {
+            float* src = w + ((long)(grp * kg + k) * cg + c) * rs;
+            float* dst = wt + ((long)(grp * cg + c) * kg + k) * rs;
+            for (int i = 0; i < rs; i++) dst[i] = src[rs - 1 - i];
+        }
+    }
 
     /// <summary>dbias[k] = sum over n, oh, ow of dy: per channel, planes in image order, each plane a fixed-order sum.</summary>
     private void BiasGradient(in Conv2dGeometry g, float* pdy, float* pdb)

@@ -14,17 +14,16 @@ public static class ClassifyDataFactory
 
     public static ClassificationData Open(TrainOptions o)
     {
+        // The embedded set is fixed (seed 0) whatever the training seed, so runs with different seeds are comparable.
         if (string.IsNullOrWhiteSpace(o.Data))
             return SyntheticShapes.CreateSplits(SyntheticTrainPerClass, SyntheticValPerClass, imageSize: 32, seed: 0);
-        if (string.Equals(o.Data, "mnist", StringComparison.OrdinalIgnoreCase))
-        {
-            if (!MnistDataset.Exists())
-                throw new DatasetException(MnistDataset.DefaultDirectory, $"MNIST not found in {MnistDataset.DefaultDirectory}: run tools/mnist/prepare.sh first");
-            return MnistDataset.Load();
-        }
-        if (!Directory.Exists(o.Data))
+        bool named = o.Data.Equals("mnist", StringComparison.OrdinalIgnoreCase) || o.Data.Equals("synthetic", StringComparison.OrdinalIgnoreCase)
+            || o.Data.Equals("shapes", StringComparison.OrdinalIgnoreCase);
+        if (!named && !Directory.Exists(o.Data))
             throw new DatasetException(o.Data, $"data folder '{o.Data}' does not exist");
-        return ImageFolder.Open(o.Data, new ImageFolderOptions { Seed = (ulong)o.Seed, Fraction = o.Fraction });
+        if (o.Data.Equals("mnist", StringComparison.OrdinalIgnoreCase) && !MnistDataset.Exists())
+            throw new DatasetException(MnistDataset.DefaultDirectory, $"MNIST not found in {MnistDataset.DefaultDirectory}: run tools/mnist/prepare.sh first");
+        return ClassificationSources.Open(o.Data, new ImageFolderOptions { Seed = (ulong)o.Seed, Fraction = o.Fraction });
     }
 
     /// <summary>The image size used when --imgsz is 0: the set's native size, or Ultralytics' 224 for image folders.</summary>
@@ -32,7 +31,8 @@ public static class ClassifyDataFactory
     {
         if (o.Imgsz > 0) return o.Imgsz;
         if (string.IsNullOrWhiteSpace(o.Data)) return 32;
-        if (string.Equals(o.Data, "mnist", StringComparison.OrdinalIgnoreCase)) return 28;
+        if (string.Equals(o.Data, "mnist", StringComparison.OrdinalIgnoreCase) || MnistDataset.Exists(o.Data)) return 28;
+        if (string.Equals(o.Data, "synthetic", StringComparison.OrdinalIgnoreCase) || string.Equals(o.Data, "shapes", StringComparison.OrdinalIgnoreCase)) return 32;
         return 224;
     }
 }

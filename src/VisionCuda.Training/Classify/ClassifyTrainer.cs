@@ -89,7 +89,8 @@ public sealed class ClassifyTrainer
 
         int accumulate = Accumulation.Steps(o.Nbs, o.Batch);
         double weightDecay = Accumulation.ScaledWeightDecay(o.WeightDecay, o.Batch, accumulate, o.Nbs);
-        var (optimizer, optName, lr, momentum) = OptimizerFactory.Build(model, o, nc, (long)o.Epochs * nb / accumulate, weightDecay);
+        var (optimizer, optName, lr, momentum) = OptimizerFactory.Build(model, o, nc, (long)o.Epochs * nb / accumulate, weightDecay,
+            fromScratch: !o.Model.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase));
         using var optOwner = optimizer;
         _report.Info(string.Create(CultureInfo.InvariantCulture,
             $"{spec.Name}: {model.ParameterCount():N0} parameters; {optName}(lr={lr}, momentum={momentum}) with parameter groups {string.Join(", ", optimizer.ParamGroups.Select(g => $"{g.Parameters.Count} {g.Name}"))}"));
@@ -143,8 +144,8 @@ public sealed class ClassifyTrainer
                     loss = l.Item();
                     if (!double.IsFinite(loss))
                         throw new TrainingDivergedException(TrainerSupport.Diverged(epoch, b.BatchIndex, loss, weightsDir, state.Epoch));
-                    // Scale so that accumulated gradients average over the nominal batch.
-                    (l * (1f / Math.Max(1, schedule.Accumulate))).Backward();
+                    // Gradients add up over the accumulated batches (as in Ultralytics; weight decay is scaled to match).
+                    l.Backward();
                 }
                 sinceStep++;
                 bool lastBatch = b.BatchIndex == nb - 1;
@@ -218,7 +219,14 @@ public sealed class ClassifyTrainer
         return new TrainResult(runDir, Math.Min(epoch + 1, o.Epochs), state.BestFitness, state.BestEpoch, lastTop1, lastTop5, stopReason);
     }
 
-    private static ClassifyAugmentOptions AugmentFor(TrainOptions o) => ClassifyAugmentOptions.Default;
+    private static ClassifyAugmentOptions AugmentFor(TrainOptions o)
+    {
+        var a = ClassifyAugmentOptions.FromUltralytics(o.Scale, o.Fliplr, o.Flipud, o.HsvH, o.HsvS, o.HsvV, o.Erasing, o.Degrees);
+        // scale=0 keeps the whole image: no random-resized crop at all (not even its aspect-ratio jitter).
+        if (o.Scale == 0) a = a with { RandomResizedCrop = false };
+        a.Validate();
+        return a;
+    }
 
     public static Dictionary<string, string> WeightsMetadata(ModelSpec spec, IReadOnlyList<string> names, int imgsz)
     {

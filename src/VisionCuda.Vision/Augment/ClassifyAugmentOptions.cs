@@ -55,6 +55,47 @@ public sealed record ClassifyAugmentOptions
         RandomResizedCrop = false, FlipLR = 0, FlipUD = 0, Degrees = 0, HsvH = 0, HsvS = 0, HsvV = 0, Grayscale = 0, Erasing = 0,
     };
 
+    /// <summary>
+    /// Ultralytics' classify arguments mapped onto these options, with Ultralytics' defaults: `scale` 0.5 becomes
+    /// the crop-area range (1 - scale, 1) = (0.5, 1), as in ultralytics ClassificationDataset.
+    /// For digits (MNIST) pass fliplr 0 (or use <see cref="None"/>): a mirrored 2 is not a 2.
+    /// </summary>
+    public static ClassifyAugmentOptions FromUltralytics(double scale = 0.5, double fliplr = 0.5, double flipud = 0.0,
+        double hsvH = 0.015, double hsvS = 0.7, double hsvV = 0.4, double erasing = 0.4, double degrees = 0.0) => new()
+    {
+        ScaleMin = 1.0 - scale, ScaleMax = 1.0, FlipLR = fliplr, FlipUD = flipud, HsvH = hsvH, HsvS = hsvS, HsvV = hsvV,
+        Erasing = erasing, Degrees = degrees,
+    };
+
+    /// <summary>Throws an ArgumentException naming the first invalid value (by its Ultralytics name where it has one).</summary>
+    public void Validate()
+    {
+        static void Probability(string name, double p)
+        {
+            if (!(p >= 0 && p <= 1)) throw new ArgumentException($"invalid value for '{name}': {p} (expected a probability in [0, 1])");
+        }
+        static void NonNegative(string name, double v)
+        {
+            if (!(v >= 0) || double.IsInfinity(v)) throw new ArgumentException($"invalid value for '{name}': {v} (expected a number >= 0)");
+        }
+        if (!(ScaleMin > 0 && ScaleMin <= ScaleMax && ScaleMax <= 1))
+            throw new ArgumentException($"invalid value for 'scale': crop area range ({ScaleMin}, {ScaleMax}) must satisfy 0 < min <= max <= 1");
+        if (!(RatioMin > 0 && RatioMin <= RatioMax) || double.IsInfinity(RatioMax))
+            throw new ArgumentException($"invalid crop aspect ratio range ({RatioMin}, {RatioMax})");
+        Probability("fliplr", FlipLR);
+        Probability("flipud", FlipUD);
+        Probability("erasing", Erasing);
+        Probability("grayscale", Grayscale);
+        NonNegative("degrees", Degrees);
+        Probability("hsv_h", HsvH);
+        Probability("hsv_s", HsvS);
+        Probability("hsv_v", HsvV);
+        if (!(ErasingScale.Min > 0 && ErasingScale.Min <= ErasingScale.Max && ErasingScale.Max < 1))
+            throw new ArgumentException($"invalid erasing scale range ({ErasingScale.Min}, {ErasingScale.Max})");
+        if (!(ErasingRatio.Min > 0 && ErasingRatio.Min <= ErasingRatio.Max))
+            throw new ArgumentException($"invalid erasing ratio range ({ErasingRatio.Min}, {ErasingRatio.Max})");
+    }
+
     /// <summary>Ultralytics' classify datasets use scale = (1 - args.scale, 1).</summary>
     public ClassifyAugmentOptions WithUltralyticsScale(double scale) => this with { ScaleMin = 1.0 - scale, ScaleMax = 1.0 };
 }

@@ -29,6 +29,7 @@ public sealed class ClassifyTrainTransform : ISampleTransform
         if (imgsz <= 0) throw new ArgumentOutOfRangeException(nameof(imgsz), imgsz, "imgsz must be positive");
         ImageIO.CheckChannels(channels);
         Options = options ?? ClassifyAugmentOptions.Default;
+        Options.Validate();
         Normalization = normalization ?? (channels == 3 ? Normalization.ImageNet : Normalization.None);
         Channels = channels;
         Height = Width = imgsz;

@@ -16,11 +16,18 @@ namespace VisionCuda.Vision.Data;
 /// </summary>
 public sealed class SyntheticShapes : IClassificationDataset
 {
+    /// <summary>Class names, sorted ordinally so that the written ImageFolder has the same label indices.</summary>
     public static readonly IReadOnlyList<string> Names =
-        ["circle", "square", "triangle", "plus", "ring", "frame", "hstripes", "vstripes", "checker", "cross"];
+        ["checker", "circle", "cross", "frame", "hstripes", "plus", "ring", "square", "triangle", "vstripes"];
 
     /// <summary>Split ids used as the Philox "epoch" word, so train, val and test never share images.</summary>
     public const int TrainSplit = 0, ValSplit = 1, TestSplit = 2;
+
+    /// <summary>Rendered images are kept (lazily, per index) when the whole split fits in this many bytes, so later
+    /// epochs only copy them; rendering is deterministic, so the cache never changes a result.</summary>
+    public const long CacheLimitBytes = 512L << 20;
+
+    private readonly byte[]?[]? _cache;
 
     public int PerClass { get; }
     public int ImageSize { get; }
@@ -31,11 +38,12 @@ public sealed class SyntheticShapes : IClassificationDataset
     /// in [0, NoiseAmplitude]).</summary>
     public float NoiseAmplitude { get; }
 
-    public SyntheticShapes(int perClass, int imageSize = 32, ulong seed = 0, int split = TrainSplit, float noiseAmplitude = 40f)
+    public SyntheticShapes(int perClass, int imageSize = 32, ulong seed = 0, int split = TrainSplit, float noiseAmplitude = 30f)
     {
         if (perClass <= 0) throw new ArgumentOutOfRangeException(nameof(perClass), perClass, "perClass must be positive");
         if (imageSize < 16) throw new ArgumentOutOfRangeException(nameof(imageSize), imageSize, "imageSize must be at least 16");
         PerClass = perClass; ImageSize = imageSize; Seed = seed; Split = split; NoiseAmplitude = noiseAmplitude;
+        if ((long)Count * imageSize * imageSize * 3 <= CacheLimitBytes) _cache = new byte[]?[Count];
     }
 
     public int Count => PerClass * Names.Count;
@@ -45,7 +53,7 @@ public sealed class SyntheticShapes : IClassificationDataset
     public string Describe(int index) => $"synthetic #{index} ({Names[GetLabel(index)]})";
 
     /// <summary>Train and val (and optionally test) splits with the same seed.</summary>
-    public static ClassificationData CreateSplits(int trainPerClass = 500, int valPerClass = 100, int imageSize = 32, ulong seed = 0, int testPerClass = 0)
+    public static ClassificationData CreateSplits(int trainPerClass = 1000, int valPerClass = 200, int imageSize = 32, ulong seed = 0, int testPerClass = 0)
     {
         var train = new SyntheticShapes(trainPerClass, imageSize, seed, TrainSplit);
         var val = new SyntheticShapes(valPerClass, imageSize, seed, ValSplit);
@@ -69,9 +77,23 @@ public sealed class SyntheticShapes : IClassificationDataset
         }
     }
 
-    public Mat Load(int index)
+    public unsafe Mat Load(int index)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"outside {Count} samples");
+        int bytes = ImageSize * ImageSize * 3;
+        if (_cache?[index] is { } cached)
+        {
+            var copy = new Mat(ImageSize, ImageSize, MatType.CV_8UC3);
+            cached.AsSpan().CopyTo(new Span<byte>(copy.DataPointer, bytes));
+            return copy;
+        }
+        var img = Render(index);
+        if (_cache != null) _cache[index] = new Span<byte>(img.DataPointer, bytes).ToArray();
+        return img;
+    }
+
+    private Mat Render(int index)
+    {
         var rng = new RandomStream(Seed, Split, index, RandomPurpose.General);
         int s = ImageSize;
         var (bg, fg) = Colors(ref rng);
@@ -165,7 +187,7 @@ public sealed class SyntheticShapes : IClassificationDataset
         return new Rect(x, y, Math.Max(1, Math.Min(side, width - x)), Math.Max(1, Math.Min(side, height - y)));
     }
 
-    /// <summary>Background and foreground colours whose luma differs by at least 60 levels.</summary>
+    /// <summary>Background and foreground colours whose luma differs by at least 70 levels.</summary>
     private static (Scalar Bg, Scalar Fg) Colors(ref RandomStream rng)
     {
         while (true)
@@ -173,7 +195,7 @@ public sealed class SyntheticShapes : IClassificationDataset
             double r0 = rng.NextInt(256), g0 = rng.NextInt(256), b0 = rng.NextInt(256);
             double r1 = rng.NextInt(256), g1 = rng.NextInt(256), b1 = rng.NextInt(256);
             double l0 = 0.299 * r0 + 0.587 * g0 + 0.114 * b0, l1 = 0.299 * r1 + 0.587 * g1 + 0.114 * b1;
-            if (Math.Abs(l0 - l1) >= 60) return (new Scalar(r0, g0, b0), new Scalar(r1, g1, b1));
+            if (Math.Abs(l0 - l1) >= 70) return (new Scalar(r0, g0, b0), new Scalar(r1, g1, b1));
         }
     }
 

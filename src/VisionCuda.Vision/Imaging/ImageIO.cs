@@ -16,6 +16,20 @@ public static class ImageIO
     public static bool IsSupported(string path) =>
         SupportedExtensions.Contains(System.IO.Path.GetExtension(path).ToLowerInvariant());
 
+    /// <summary>The images of a predict source: the file itself, or the supported files under a folder (recursive,
+    /// sorted by path). A missing path or a folder without images raises <see cref="Data.DatasetException"/>.</summary>
+    public static IReadOnlyList<string> FindImages(string source)
+    {
+        string full = System.IO.Path.GetFullPath(source);
+        if (File.Exists(full)) return [full];
+        if (!Directory.Exists(full)) throw new Data.DatasetException(full, $"source not found: {full}");
+        var files = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Where(IsSupported)
+            .OrderBy(f => f, StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+            throw new Data.DatasetException(full, $"no images found in {full} (supported: {string.Join(" ", SupportedExtensions)})");
+        return files;
+    }
+
     /// <summary>Reads a file as RGB (channels 3) or gray (channels 1), 8-bit HWC. Caller disposes.</summary>
     public static Mat Read(string path, int channels = 3)
     {

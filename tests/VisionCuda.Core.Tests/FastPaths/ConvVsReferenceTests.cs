@@ -18,6 +18,7 @@ public sealed class ConvVsReferenceTests
         // name, [N, C, H, W, K, R=S, stride, pad, dilation, groups, bias (0/1)]
         { "3x3 pad1", [2, 3, 7, 9, 5, 3, 1, 1, 1, 1, 1] },
         { "3x3 stride2 pad1", [2, 4, 7, 9, 6, 3, 2, 1, 1, 1, 1] },
+        { "3x3 pad3 (pad > dilation*(R-1): backward-data via col2im)", [2, 3, 7, 9, 4, 3, 1, 3, 1, 1, 1] },
         { "3x3 dilation2 pad2", [2, 3, 9, 7, 4, 3, 1, 2, 2, 1, 0] },
         { "3x3 groups2", [2, 4, 7, 9, 6, 3, 1, 1, 1, 2, 1] },
         { "depthwise 3x3", [2, 5, 7, 9, 5, 3, 1, 1, 1, 5, 1] },

@@ -6,8 +6,8 @@ using VisionCuda.Reference;
 namespace VisionCuda.Core.Tests.FastPaths;
 
 /// <summary>
-/// The fast-path tests flip the process-wide kernel choice (<see cref="Micro.Wide"/>), so they share one
-/// collection and never run concurrently with each other.
+/// The fast-path tests pick the micro-kernel through <see cref="Micro.Override"/> (an AsyncLocal, so other
+/// tests running at the same time are unaffected); they share one collection to keep timings undisturbed.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class CpuKernelCollection
@@ -17,16 +17,16 @@ public sealed class CpuKernelCollection
     /// <summary>Runs <paramref name="body"/> once per micro-kernel this CPU can run (6x16 AVX2 always, 8x32 with AVX-512F).</summary>
     internal static void ForEachKernel(Action<string> body)
     {
-        bool saved = Micro.Wide;
         try
         {
             foreach (bool wide in Avx512F.IsSupported ? new[] { false, true } : new[] { false })
             {
-                Micro.Wide = wide;
+                Micro.Override = wide;
+                Assert.Equal(wide, Micro.Wide);
                 body(wide ? "8x32" : "6x16");
             }
         }
-        finally { Micro.Wide = saved; }
+        finally { Micro.Override = null; }
     }
 }
 

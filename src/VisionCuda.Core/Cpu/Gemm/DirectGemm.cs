@@ -7,7 +7,8 @@ namespace VisionCuda.Cpu.Gemm;
 /// overhead. The conv kernels hit exactly that case: the im2col buffer is written 16-column aligned, the
 /// weights are small enough to stay in L2, so this driver runs the 6x16 micro-kernel on unpacked operands:
 ///
-///   A(i, p) = a[i*ars + p*aks]                 any layout (row-major: ars = lda, aks = 1; transposed: ars = 1, aks = lda)
+///   A(i, p) = a[i*ars + p*aks]                 any layout (row-major: ars = lda, aks = 1; transposed: ars = 1, aks = lda),
+///                                              or whole-K slivers packed once by the caller (APacked)
 ///   B(p, j) = b[(j/NR)*bss + p*bks + j%NR]     row-major (bss = NR, bks = ldb) or pre-packed slivers (bss = k*NR, bks = NR)
 ///
 /// Loop order: KC blocks, then NR-column slivers of B (one sliver stays in L1), then 6-row slivers of A.
@@ -32,6 +33,7 @@ internal static unsafe class DirectGemm
     {
         public int M, N, K;
         public float* A; public long Ars, Aks;
+        public bool APacked;   // A holds whole-K slivers from Packing.PackA (sliver s at A + s*K*MR); Ars/Aks unused
         public float* B; public long Bss, Bks; public bool BPadded;
         public float Alpha, Beta;
         public float* C; public long Ldc;
@@ -98,8 +100,12 @@ internal static unsafe class DirectGemm
                 for (int s = s0; s < s1; s++)
                 {
                     int ir = s * MR, mr = Math.Min(MR, m - ir);
-                    Micro.Tile(wide, kc, o.A + ir * o.Ars + pc * o.Aks, o.Ars, o.Aks, bs, bks,
-                        o.C + ir * o.Ldc + jr, o.Ldc, o.Alpha, beta, mr, nr);
+                    if (o.APacked)
+                        Micro.Tile(wide, kc, o.A + (long)s * k * MR + (long)pc * MR, 1, MR, bs, bks,
+                            o.C + ir * o.Ldc + jr, o.Ldc, o.Alpha, beta, mr, nr);
+                    else
+                        Micro.Tile(wide, kc, o.A + ir * o.Ars + pc * o.Aks, o.Ars, o.Aks, bs, bks,
+                            o.C + ir * o.Ldc + jr, o.Ldc, o.Alpha, beta, mr, nr);
                 }
             }
         }

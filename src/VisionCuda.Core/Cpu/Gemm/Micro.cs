@@ -6,15 +6,28 @@ namespace VisionCuda.Cpu.Gemm;
 /// <summary>
 /// Picks the micro-kernel once per process: the AVX-512 8x32 tile where the CPU has AVX-512F, else the AVX2
 /// 6x16 tile (which itself falls back to multiply + add without FMA). VISIONCUDA_CPU_AVX512=0 forces the 6x16
-/// tile. The choice is fixed for the process, so results stay bitwise repeatable run to run on one machine;
-/// tests flip <see cref="Wide"/> to check both kernels.
+/// tile. The choice is fixed for the process, so results stay bitwise repeatable run to run on one machine.
+/// Tests check both kernels through <see cref="Override"/>, an AsyncLocal: it flows into the Parallel.For
+/// workers of the test's own calls and nowhere else, so concurrently running tests keep the default kernel.
+/// Each op reads <see cref="Wide"/> once on entry and passes the choice down.
 /// </summary>
 internal static unsafe class Micro
 {
     public const int MaxMR = 8, MaxNR = 32;
 
-    internal static bool Wide = Avx512F.IsSupported && Vector512.IsHardwareAccelerated
+    private static readonly bool s_default = Avx512F.IsSupported && Vector512.IsHardwareAccelerated
         && Environment.GetEnvironmentVariable("VISIONCUDA_CPU_AVX512") != "0";
+
+    private static readonly AsyncLocal<bool?> s_override = new();
+
+    /// <summary>Kernel choice for this execution flow: null restores the process default.</summary>
+    internal static bool? Override
+    {
+        get => s_override.Value;
+        set => s_override.Value = value;
+    }
+
+    internal static bool Wide => s_override.Value ?? s_default;
 
     public static int MR => Wide ? Kernel8x32.MR : Kernel6x16.MR;
 
