@@ -6,18 +6,15 @@ namespace VisionCuda.Training.Common;
 /// <summary>
 /// Builds the optimizer as Ultralytics' build_optimizer does, for every task: three parameter groups (biases, decayed
 /// weights, BN weights), and for optimizer=auto, SGD(lr0) for long runs (more than 10,000 iterations) or else AdamW
-/// with a learning rate fitted to the class count, lr = round(0.002 * 5 / (4 + nc), 6), and momentum 0.9.
+/// with a learning rate fitted to the class count, lr = round(0.002 * 5 / (4 + nc), 6) (or <paramref name="autoAdamWLr"/>
+/// when given), and momentum 0.9.
 /// With <paramref name="trainableOnly"/>, parameters with RequiresGrad = false (e.g. YOLO's fixed DFL bins, frozen
-/// layers) are left out of the groups. With <paramref name="fromScratch"/>, auto's AdamW rate is
-/// <see cref="ScratchAdamWLr"/> instead (Ultralytics' fitted rate assumes a pretrained backbone).
+/// layers) are left out of the groups.
 /// </summary>
 public static class OptimizerSetup
 {
-    /// <summary>auto's AdamW learning rate for a model trained from scratch (see OptimizerFactory for the measurement).</summary>
-    public const double ScratchAdamWLr = 0.003;
-
     public static (Optimizer optimizer, string name, double lr, double momentum) Build(Module model, string optimizer, double lr0, double momentum0,
-        int numClasses, long iterations, double weightDecay, bool trainableOnly = false, bool fromScratch = false)
+        int numClasses, long iterations, double weightDecay, double? autoAdamWLr = null, bool trainableOnly = false)
     {
         string name = optimizer.ToLowerInvariant();
         double lr = lr0, momentum = momentum0;
@@ -30,7 +27,7 @@ public static class OptimizerSetup
             else
             {
                 name = "adamw";
-                lr = fromScratch ? ScratchAdamWLr : Math.Round(0.002 * 5 / (4 + numClasses), 6, MidpointRounding.ToEven);
+                lr = autoAdamWLr ?? Math.Round(0.002 * 5 / (4 + numClasses), 6, MidpointRounding.ToEven);
                 momentum = 0.9;
             }
         }

@@ -320,12 +320,18 @@ public sealed class DetectTrainer
             if (o.Time > 0)
             {
                 // Ultralytics: epochs = ceil(time / mean epoch time), and the lr schedule is rebuilt for it.
+                // The epoch just finished is already counted, so a refit to it or below ends the run here (Ultralytics' stop |= epoch >= epochs).
                 double meanEpoch = clock.Elapsed.TotalSeconds / (epoch - startEpoch + 1);
-                int refit = Math.Max(epoch + 2, (int)Math.Ceiling(o.Time * 3600 / Math.Max(1e-6, meanEpoch)));
+                int refit = Math.Max(epoch + 1, (int)Math.Ceiling(o.Time * 3600 / Math.Max(1e-6, meanEpoch)));
                 if (refit != epochs)
                 {
                     epochs = refit;
                     schedule = MakeSchedule(epochs);
+                }
+                if (epoch + 1 >= epochs)
+                {
+                    stopReason = string.Create(CultureInfo.InvariantCulture, $"time budget of {o.Time:G4} hours: no room for another epoch");
+                    break;
                 }
             }
         }

@@ -123,7 +123,7 @@ public class DetectEndToEndTests : IClassFixture<TinyDetectRun>
     {
         Assert.True(_run.Code == 0, _run.Stderr);
         var val = DetectValidator.Run(new DetectValOptions { Model = _run.Weights, Data = _run.DataYaml, Split = "train", Workers = 0 });
-        Assert.True(val.MAP50 > 0.01, $"the tiny run should have learned something on its training images (mAP50 {val.MAP50})");
+        Assert.True(val.MAP50 > 0.05, $"the tiny run should have learned something on its training images (mAP50 {val.MAP50})");
 
         var (code, _, stderr) = _run.Cli.Run("predict", "detect", $"model={_run.Weights}", $"source={_run.TrainImages}", "--save_txt", "--save_conf",
             "conf=0.001", "save=False", "name=agree");
@@ -143,6 +143,8 @@ public class DetectEndToEndTests : IClassFixture<TinyDetectRun>
         string both = $"val mAP50 {val.MAP50} mAP50-95 {val.MAP5095}; from predict txt mAP50 {fromTxt.MAP50} mAP50-95 {fromTxt.MAP5095}";
         Assert.True(Math.Abs(fromTxt.MAP50 - val.MAP50) <= 0.01, both);
         Assert.True(Math.Abs(fromTxt.MAP5095 - val.MAP5095) <= 0.01, both);
+        // Both go through the same inference code, so beyond the acceptance bound they agree up to the txt's 6 digits.
+        Assert.True(Math.Abs(fromTxt.MAP50 - val.MAP50) <= 1e-3 + 0.01 * val.MAP50, both);
     }
 
     private static List<(int cls, float x1, float y1, float x2, float y2, float conf)> ReadRows(string path, int w, int h)

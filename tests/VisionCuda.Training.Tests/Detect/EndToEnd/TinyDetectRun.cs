@@ -17,9 +17,9 @@ public sealed class TinyDetectRun : IDisposable
         Cli = new CliRunner();
         DataYaml = SyntheticDetection.Write(Path.Combine(Cli.Root, "syn"), 16, 8, imgsz: 64, seed: 5);
         TrainImages = Path.Combine(Cli.Root, "syn", "images", "train");
-        // One large box per training image (class = image index mod 6), so that a few epochs learn something measurable.
+        // One large class-0 box per training image, so that a few epochs learn something measurable.
         var labels = Directory.GetFiles(Path.Combine(Cli.Root, "syn", "labels", "train"), "*.txt").OrderBy(f => f, StringComparer.Ordinal).ToArray();
-        for (int i = 0; i < labels.Length; i++) File.AppendAllText(labels[i], $"{i % 6} 0.5 0.5 0.8 0.8\n");
+        for (int i = 0; i < labels.Length; i++) File.AppendAllText(labels[i], "0 0.5 0.5 0.8 0.8\n");
         var (code, stdout, stderr) = Cli.Run("train", "detect", $"data={DataYaml}", $"epochs={Epochs}", "imgsz=64", "batch=8", "workers=0",
             "mosaic=0", "warmup_epochs=0", "nbs=8", "optimizer=AdamW", "lr0=0.004", "close_mosaic=0", "name=tiny");
         Code = code;
