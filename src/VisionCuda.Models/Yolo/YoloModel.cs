@@ -141,14 +141,19 @@ public sealed class YoloModel : Module
     /// Builds the model from a YAML file path or a built-in name ("yolov8n.yaml", "yolov8s.yaml"). <paramref name="nc"/>
     /// overrides the file's nc; <paramref name="scale"/> overrides the scale taken from the file or its name.
     /// </summary>
-    public static YoloModel FromYaml(string pathOrName, int? nc = null, string? scale = null, int inChannels = 3)
-        => FromConfig(YoloConfig.Load(pathOrName), nc, scale, inChannels);
+    public static YoloModel FromYaml(string pathOrName, int? nc = null, string? scale = null, int inChannels = 3, ulong seed = 0)
+        => FromConfig(YoloConfig.Load(pathOrName), nc, scale, inChannels, seed);
 
-    public static YoloModel FromConfig(YoloConfig cfg, int? nc = null, string? scale = null, int inChannels = 3)
+    /// <summary>
+    /// Builds the model with weights initialised from <paramref name="seed"/> alone: the init stream is reset here, so
+    /// the weights do not depend on what else this thread built before (as <c>ModelFactory.Create</c> does).
+    /// </summary>
+    public static YoloModel FromConfig(YoloConfig cfg, int? nc = null, string? scale = null, int inChannels = 3, ulong seed = 0)
     {
         int classes = nc ?? cfg.Nc;
         if (classes <= 0) throw new ArgumentOutOfRangeException(nameof(nc), "nc must be positive");
         var resolved = cfg.ResolveScale(scale);
+        using var _ = VisionCuda.NN.Init.Seeded(seed);
         return new YoloModel(cfg, classes, resolved.Name, inChannels);
     }
 

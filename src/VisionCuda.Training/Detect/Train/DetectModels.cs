@@ -15,13 +15,13 @@ namespace VisionCuda.Training.Detect.Train;
 public static class DetectModels
 {
     /// <summary>A fresh model of <paramref name="nc"/> classes from --model: a YAML (built-in name or file) or weights to fine-tune from.</summary>
-    public static YoloModel Build(string modelArg, int nc, IBackend backend, ITrainingReporter report)
+    public static YoloModel Build(string modelArg, int nc, IBackend backend, ITrainingReporter report, ulong seed = 0)
     {
         if (!modelArg.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
         {
             if (!YoloConfig.IsBuiltin(modelArg) && !File.Exists(modelArg))
                 throw new FileNotFoundException($"model '{modelArg}' is neither a built-in YAML ({string.Join(", ", YoloConfig.BuiltinNames)}) nor an existing file", modelArg);
-            var m = YoloModel.FromYaml(modelArg, nc);
+            var m = YoloModel.FromYaml(modelArg, nc, seed: seed);
             m.To(backend);
             return m;
         }

@@ -88,7 +88,7 @@ public sealed class DetectTrainer
         Directory.CreateDirectory(weightsDir);
         if (resumeDir is null) File.WriteAllText(Path.Combine(runDir, "args.yaml"), ArgsYaml.ToYaml(o));
 
-        using var model = DetectModels.Build(o.Model, nc, backend, _report);
+        using var model = DetectModels.Build(o.Model, nc, backend, _report, (ulong)o.Seed);
         if (o.Freeze > 0)
         {
             var frozen = model.FreezeFirst(o.Freeze);
