@@ -109,8 +109,11 @@ public sealed class DetectTrainOptions
     [Arg("dfl", "distribution focal loss gain")]
     public double Dfl { get; set; } = 1.5;
 
+    // Ultralytics uses 64 (accumulate 4 batches of 16). VisionCuda's default is 16, one optimizer step per batch:
+    // CPU-sized runs see a few thousand images, and 4x the steps matters more there than a larger effective batch.
+    // Measured together with the scratch AdamW lr below (DetectTrainer.ScratchAdamWLr), see the notes there.
     [Arg("nbs", "nominal batch size: gradients accumulate to it")]
-    public int Nbs { get; set; } = 64;
+    public int Nbs { get; set; } = 16;
 
     [Arg("hsv_h", "hue augmentation (fraction)")]
     public double HsvH { get; set; } = 0.015;

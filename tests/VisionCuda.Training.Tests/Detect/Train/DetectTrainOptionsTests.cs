@@ -12,7 +12,7 @@ public class DetectTrainOptionsTests
     {
         var o = new DetectTrainOptions();
         Assert.Equal(("yolov8n.yaml", 16, 0.01, 0.01, 0.937, 0.0005), (o.Model, o.Batch, o.Lr0, o.Lrf, o.Momentum, o.WeightDecay));
-        Assert.Equal((3.0, 0.8, 0.1, 64), (o.WarmupEpochs, o.WarmupMomentum, o.WarmupBiasLr, o.Nbs));
+        Assert.Equal((3.0, 0.8, 0.1, 16), (o.WarmupEpochs, o.WarmupMomentum, o.WarmupBiasLr, o.Nbs));
         Assert.Equal((7.5, 0.5, 1.5), (o.Box, o.Cls, o.Dfl));
         Assert.Equal((0.015, 0.7, 0.4, 0.1, 0.5, 0.5, 1.0, 0.0, 10), (o.HsvH, o.HsvS, o.HsvV, o.Translate, o.Scale, o.Fliplr, o.Mosaic, o.Mixup, o.CloseMosaic));
         o.Resolve();
