@@ -14,17 +14,8 @@ public abstract partial class OpSuite
     {
         var h = H;
         var r = Run(h.Dev);
-        float[][]? c;
-        try
-        {
-            c = Run(h.Cpu);
-        }
-        catch (NotImplementedException)
-        {
-            c = null;
-        }
-        Skip.If(c is null, "the Cpu backend's ops for this step are still stubs; only the device run was exercised");
-        for (int i = 0; i < r.Length; i++) Close(c![i], r[i], RedRtol, RedAtol, $"F step output {i}");
+        var c = Run(h.Cpu);
+        for (int i = 0; i < r.Length; i++) Close(c[i], r[i], RedRtol, RedAtol, $"F step output {i}");
     }
 
     private static float[][] Run(IBackend be)
