@@ -36,9 +36,6 @@ public sealed class TrainingDivergedException : Exception
 /// </summary>
 public sealed class ClassifyTrainer
 {
-    /// <summary>Global gradient-norm clip applied before every optimizer step (Ultralytics uses 10).</summary>
-    public const double MaxGradNorm = 10.0;
-
     private readonly TrainOptions _o;
     private readonly ITrainingReporter _report;
     private readonly string? _workingDirectory;
@@ -54,12 +51,7 @@ public sealed class ClassifyTrainer
     {
         var o = _o;
         string? resumeDir = TrainerSupport.ResolveResume(o.Resume, "classify", o.Project, _workingDirectory);
-        if (resumeDir is not null)
-        {
-            var saved = ArgsYaml.FromYaml<TrainOptions>(File.ReadAllText(Path.Combine(resumeDir, "args.yaml")), Path.Combine(resumeDir, "args.yaml"));
-            saved.Resume = null;
-            o = saved;
-        }
+        if (resumeDir is not null) o = TrainerSupport.LoadResumeArgs<TrainOptions>(resumeDir, t => t.Resume = null);
         o.Validate();
         var backend = Devices.Get(o.Device);
         var data = ClassifyDataFactory.Open(o);
@@ -172,7 +164,7 @@ public sealed class ClassifyTrainer
                     using (GradMode.NoGrad())
                     {
                         // As Ultralytics' optimizer_step: clip the global gradient norm at 10 before stepping.
-                        GradClip.ClipGradNorm(model.Parameters().Where(p => p.RequiresGrad), MaxGradNorm);
+                        GradClip.ClipGradNorm(model.Parameters().Where(p => p.RequiresGrad), TrainerSupport.MaxGradNorm);
                         optimizer.Step();
                         ema.Update(model);
                     }

@@ -8,6 +8,18 @@ namespace VisionCuda.Training.Common;
 /// <summary>Pieces of the training loop that every task's trainer shares (resume lookup, divergence message, dropout steps).</summary>
 public static class TrainerSupport
 {
+    /// <summary>Global gradient-norm clip applied before every optimizer step (Ultralytics' optimizer_step uses 10).</summary>
+    public const double MaxGradNorm = 10.0;
+
+    /// <summary>The options a resumed run was started with (its args.yaml), with resume cleared.</summary>
+    public static T LoadResumeArgs<T>(string runDir, Action<T> clearResume) where T : new()
+    {
+        string argsPath = Path.Combine(runDir, "args.yaml");
+        var saved = Options.ArgsYaml.FromYaml<T>(File.ReadAllText(argsPath), argsPath);
+        clearResume(saved);
+        return saved;
+    }
+
     /// <summary>
     /// The run folder a --resume value names: bare (empty or "true") = the last run of <paramref name="task"/> with
     /// weights/last.safetensors; a path = that run folder or a weights file inside its weights/ folder. Null when not resuming.

@@ -47,9 +47,6 @@ public sealed class DetectTrainer
     /// </summary>
     public const double ScratchAdamWLr = 0.002;
 
-    /// <summary>Ultralytics' optimizer_step clips the gradient norm to 10.</summary>
-    public const double MaxGradNorm = 10.0;
-
     private readonly DetectTrainOptions _o;
     private readonly ITrainingReporter _report;
     private readonly string? _workingDirectory;
@@ -65,12 +62,7 @@ public sealed class DetectTrainer
     {
         var o = _o;
         string? resumeDir = TrainerSupport.ResolveResume(o.Resume, "detect", o.Project, _workingDirectory);
-        if (resumeDir is not null)
-        {
-            string argsPath = Path.Combine(resumeDir, "args.yaml");
-            o = ArgsYaml.FromYaml<DetectTrainOptions>(File.ReadAllText(argsPath), argsPath);
-            o.Resume = null;
-        }
+        if (resumeDir is not null) o = TrainerSupport.LoadResumeArgs<DetectTrainOptions>(resumeDir, t => t.Resume = null);
         o.Resolve();
         o.Validate();
         int imgsz = o.Imgsz!.Value;
@@ -227,7 +219,7 @@ public sealed class DetectTrainer
                 {
                     using (GradMode.NoGrad())
                     {
-                        GradClip.ClipGradNorm(trainable, MaxGradNorm);
+                        GradClip.ClipGradNorm(trainable, TrainerSupport.MaxGradNorm);
                         optimizer.Step();
                         ema.Update(model);
                     }
@@ -253,7 +245,7 @@ public sealed class DetectTrainer
                 // A time stop in the middle of an accumulation: apply what was accumulated.
                 using (GradMode.NoGrad())
                 {
-                    GradClip.ClipGradNorm(trainable, MaxGradNorm);
+                    GradClip.ClipGradNorm(trainable, TrainerSupport.MaxGradNorm);
                     optimizer.Step();
                     ema.Update(model);
                 }
