@@ -12,7 +12,7 @@ namespace VisionCuda.Backends;
 /// - Shapes are validated by the caller (<see cref="F"/>); kernels trust them.
 /// - Ops are asynchronous on devices that queue work; <see cref="Download"/> and <see cref="Synchronize"/> wait.
 /// </summary>
-public interface IBackend : IDisposable
+public partial interface IBackend : IDisposable
 {
     /// <summary>Device name as the CLI spells it: "cpu", "cuda:0", "cuda-emu", "ilgpu:cpu".</summary>
     string Name { get; }

@@ -13,7 +13,7 @@ public sealed record OpCase(string Name, Action<OpContext> Run)
 /// sizes (256 threads, 128x128 GEMM tiles), compared with the Cpu backend. Used by the cuda-emu and GPU tests and by
 /// the GPU runner. <see cref="CudaBackend.UseCublas"/> is toggled where GEMM is involved so both paths are covered.
 /// </summary>
-public static class OpCases
+public static partial class OpCases
 {
     public static IReadOnlyList<OpCase> All { get; } = Build();
 
@@ -452,8 +452,19 @@ public static class OpCases
             t.Cpu.EmaUpdate(e.C, p.C, 1037, 0.9998f);
             t.Elementwise(e, "ema");
         });
+
+        // ---- detection op families, each in its own OpCases.*.cs file ----
+        AddBoxCases(list);
+        AddNmsCases(list);
+        AddAugmentCases(list);
         return list;
     }
+
+    static partial void AddBoxCases(List<OpCase> list);
+
+    static partial void AddNmsCases(List<OpCase> list);
+
+    static partial void AddAugmentCases(List<OpCase> list);
 
     private static void SetCublas(OpContext t, bool on)
     {
