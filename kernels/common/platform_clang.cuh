@@ -79,3 +79,10 @@ VC_DEVICE float vc_fmaxf(float a, float b) { return vc_prim_fmax(a, b); }
 VC_DEVICE float vc_fminf(float a, float b) { return vc_prim_fmin(a, b); }
 VC_DEVICE float vc_floorf(float x) { return vc_prim_floor(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return vc_prim_fma(a, b, c); }
+
+// IEEE round-to-nearest arithmetic that the compiler may not contract into fma (clang contracts a*b+c by default
+// for CUDA): add.rn / mul.rn / div.rn carry an explicit rounding mode, which ptxas never fuses.
+VC_DEVICE float vc_fadd_rn(float a, float b) { return __nvvm_add_rn_f(a, b); }
+VC_DEVICE float vc_fsub_rn(float a, float b) { return __nvvm_add_rn_f(a, -b); } // a - b == a + (-b) exactly
+VC_DEVICE float vc_fmul_rn(float a, float b) { return __nvvm_mul_rn_f(a, b); }
+VC_DEVICE float vc_fdiv_rn(float a, float b) { return __nvvm_div_rn_f(a, b); }
