@@ -19,9 +19,11 @@ namespace VisionCuda.Training.Detect.Nms;
 /// eight at a time (AVX, the same float operations in the same order as torchvision, no FMA), skipping the
 /// division for groups with no intersection; suppressed flags are ints. From 256 boxes on (finite coordinates,
 /// threshold &gt;= 0) a uniform grid limits the candidates to boxes sharing a cell with the kept box: a pair whose
-/// interiors do not intersect has IoU 0 or NaN and can never be suppressed, so the result is unchanged.
+/// interiors do not intersect has IoU 0 or NaN and can never be suppressed, so the result is unchanged. That
+/// suppression core is VisionCuda.Cpu.Detection.RankedNms, shared with the Cpu backend's IBackend.NmsRanked; the
+/// overloads taking an IBackend (Nms.Backend.cs) run the suppression on any backend with the same result.
 /// </summary>
-public static class Nms
+public static partial class Nms
 {
     /// <summary>torchvision.ops.nms: kept indices, by score descending. boxes n*4 (x1, y1, x2, y2), scores n.</summary>
     public static int[] Run(ReadOnlySpan<float> boxesXyxy, ReadOnlySpan<float> scores, float iouThreshold)
@@ -50,6 +52,13 @@ public static class Nms
         int n = scores.Length;
         if (n == 0) return Array.Empty<int>();
         if (4L * n > 4000) return PerClass(boxesXyxy, scores, classes, iouThreshold);
+        return RunCore(OffsetByClass(boxesXyxy, classes), scores, iouThreshold);
+    }
+
+    // torchvision's batched_nms trick: boxes + class * (max coordinate + 1), in float32.
+    private static float[] OffsetByClass(ReadOnlySpan<float> boxesXyxy, ReadOnlySpan<int> classes)
+    {
+        int n = classes.Length;
         float max = float.NegativeInfinity;
         foreach (float v in boxesXyxy) if (v > max) max = v;   // torch.max: NaN would propagate; NaN boxes are unsupported
         float step = max + 1f;
@@ -62,7 +71,7 @@ public static class Nms
             shifted[4 * i + 2] = boxesXyxy[4 * i + 2] + offset;
             shifted[4 * i + 3] = boxesXyxy[4 * i + 3] + offset;
         }
-        return RunCore(shifted, scores, iouThreshold);
+        return shifted;
     }
 
     /// <summary>
