@@ -15,12 +15,12 @@
 //    two Int32 words (storages are Float32/Int32): mask is [n, words], words = ceil(n / 32), row-major. Blocks with
 //    colBlock < rowBlock hold no later boxes and return at once: the lower triangle of the mask is never written and
 //    never read.
-// 2. vc_nms_reduce_f32: one block of 256 threads; removed[words] bits live in dynamic shared memory (4 * words bytes,
-//    the host keeps n <= 32 * 12288). For each word block wb in order, thread 0 resolves its 32 boxes serially from
-//    the diagonal words (a kept box ORs its own row word into the block's removed word, so later boxes of the same word
-//    see it) and appends kept boxes to keep; then all threads OR the kept rows' later words into removed, in parallel,
-//    one word per thread. Two barriers per 32 boxes. The walk stops after maxKeep kept boxes; keepCount[0] gets the
-//    count.
+// 2. vc_nms_reduce_f32: one block of 256 threads; removed[words] bits live in dynamic shared memory (4 * words bytes;
+//    the host keeps n <= 32 * 12272 so that they and 8 static bytes fit in 48 KiB). For each word block wb in order,
+//    thread 0 resolves its 32 boxes serially from the diagonal words (a kept box ORs its own row word into the block's
+//    removed word, so later boxes of the same word see it) and appends kept boxes to keep; then all threads OR the
+//    kept rows' later words into removed, in parallel, one word per thread. Two barriers per 32 boxes. The walk stops
+//    after maxKeep kept boxes; keepCount[0] gets the count.
 #include "common.cuh"
 
 #define NMS_TILE 64

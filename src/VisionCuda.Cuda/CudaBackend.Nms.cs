@@ -10,7 +10,7 @@ public sealed partial class CudaBackend
 {
     private const int NmsTile = 64;          // boxes per mask block, each way (nms.cu's NMS_TILE)
     private const int NmsReduceThreads = 256;
-    private const int NmsMaxWords = 12288;    // removed bits in 48 KiB of shared memory: n <= 393,216
+    private const int NmsMaxWords = 12272;    // removed bits + 8 static bytes within 48 KiB of shared memory: n <= 392,704
 
     public void NmsRanked(Storage boxes, Storage? classes, int n, float iouCut, int maxKeep, Storage keep, Storage keepCount)
     {
