@@ -25,6 +25,8 @@ public static partial class OpCases
         Add("nms_ranked(degenerate, cut=0, n=97)", 97, NmsLayout.Degenerate, 0, 0f, 97);
         Add("nms_ranked(per-class 3, clustered, n=200)", 200, NmsLayout.Clustered, 3, 0.5f, 200);
         Add("nms_ranked(per-class 7, degenerate, n=130)", 130, NmsLayout.Degenerate, 7, 0.3f, 130);
+        Add("nms_ranked(per-class 3, cut=-0.1, random, n=150)", 150, NmsLayout.Random, 3, -0.1f, 150);
+        Add("nms_ranked(per-class 5, clustered, grid path, n=400)", 400, NmsLayout.Clustered, 5, 0.7f, 400);
         Add("nms_ranked(per-class 2, random, n=1)", 1, NmsLayout.Random, 2, 0.5f, 1);
         Add("nms_ranked(maxKeep=5, clustered, n=200)", 200, NmsLayout.Clustered, 0, 0.5f, 5);
         Add("nms_ranked(maxKeep=0, random, n=40)", 40, NmsLayout.Random, 0, 0.5f, 0);
