@@ -79,3 +79,12 @@ VC_DEVICE float vc_fmaxf(float a, float b) { return vc_prim_fmax(a, b); }
 VC_DEVICE float vc_fminf(float a, float b) { return vc_prim_fmin(a, b); }
 VC_DEVICE float vc_floorf(float x) { return vc_prim_floor(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return vc_prim_fma(a, b, c); }
+
+// IEEE round-to-nearest arithmetic that is never contracted into fma (clang contracts a*b+c by default for CUDA).
+// Inline PTX, not the __nvvm_add_rn_f/__nvvm_mul_rn_f builtins: LLVM's InstCombine rewrites those into plain
+// fadd/fmul, which the backend then fuses (seen in clang-14 output: fma.rn.f32 in the NMS IoU). The asm is opaque
+// to LLVM, and ptxas never fuses instructions that carry an explicit .rn rounding mode.
+VC_DEVICE float vc_fadd_rn(float a, float b) { float r; asm("add.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b)); return r; }
+VC_DEVICE float vc_fsub_rn(float a, float b) { float r; asm("sub.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b)); return r; }
+VC_DEVICE float vc_fmul_rn(float a, float b) { float r; asm("mul.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b)); return r; }
+VC_DEVICE float vc_fdiv_rn(float a, float b) { float r; asm("div.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b)); return r; }

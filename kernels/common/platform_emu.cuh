@@ -137,3 +137,23 @@ VC_DEVICE float vc_fmaxf(float a, float b) { return std::fmax(a, b); }
 VC_DEVICE float vc_fminf(float a, float b) { return std::fmin(a, b); }
 VC_DEVICE float vc_floorf(float x) { return std::floor(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return std::fma(a, b, c); }
+
+// IEEE round-to-nearest arithmetic that is never contracted into fma. GCC contracts across statements when FMA
+// instructions are enabled (-march with FMA), so each result goes through an empty asm that pins it in a register:
+// the compiler must materialise the rounded value and cannot fuse it into the next operation.
+VC_DEVICE float vc_emu_opaque(float r)
+{
+#if defined(__x86_64__)
+    __asm__("" : "+x"(r));
+#elif defined(__aarch64__)
+    __asm__("" : "+w"(r));
+#else
+    volatile float v = r;
+    r = v;
+#endif
+    return r;
+}
+VC_DEVICE float vc_fadd_rn(float a, float b) { return vc_emu_opaque(a + b); }
+VC_DEVICE float vc_fsub_rn(float a, float b) { return vc_emu_opaque(a - b); }
+VC_DEVICE float vc_fmul_rn(float a, float b) { return vc_emu_opaque(a * b); }
+VC_DEVICE float vc_fdiv_rn(float a, float b) { return vc_emu_opaque(a / b); }

@@ -45,3 +45,9 @@ VC_DEVICE float vc_fmaxf(float a, float b) { return fmaxf(a, b); }
 VC_DEVICE float vc_fminf(float a, float b) { return fminf(a, b); }
 VC_DEVICE float vc_floorf(float x) { return floorf(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return fmaf(a, b, c); }
+
+// IEEE round-to-nearest arithmetic that is never contracted into fma (nvcc's intrinsics with explicit rounding).
+VC_DEVICE float vc_fadd_rn(float a, float b) { return __fadd_rn(a, b); }
+VC_DEVICE float vc_fsub_rn(float a, float b) { return __fsub_rn(a, b); }
+VC_DEVICE float vc_fmul_rn(float a, float b) { return __fmul_rn(a, b); }
+VC_DEVICE float vc_fdiv_rn(float a, float b) { return __fdiv_rn(a, b); }

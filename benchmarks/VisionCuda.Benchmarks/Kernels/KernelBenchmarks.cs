@@ -85,3 +85,12 @@ public class ModelGemmBenchmarks : KernelBenchmarks
 {
     public override IEnumerable<string> Targets => KernelTargets.For("gemm");
 }
+
+/// <summary>
+/// NMS suppression on ranked boxes (IBackend.NmsRanked: the Cuda bitmask kernels on cuda:0, the vectorised grid core
+/// on cpu) over the 10,000-box benchmark sets; NmsBenchmarks times the whole host Nms.Run (ranking included).
+/// </summary>
+public class NmsKernelBenchmarks : KernelBenchmarks
+{
+    public override IEnumerable<string> Targets => KernelTargets.For("nms");
+}

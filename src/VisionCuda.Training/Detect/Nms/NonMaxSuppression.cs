@@ -1,3 +1,6 @@
+using VisionCuda.Backends;
+using VisionCuda.Cpu;
+
 namespace VisionCuda.Training.Detect.Nms;
 
 /// <summary>One detection: a box in pixels (x1, y1, x2, y2), its confidence and its class.</summary>
@@ -16,6 +19,11 @@ public readonly record struct Detection(float X1, float Y1, float X2, float Y2, 
 /// <item>the first maxDet kept, by score descending (ties: the earlier candidate).</item>
 /// </list>
 /// Best class: the first class with the largest score (torch max). Coordinates stay in the model's input pixels.
+/// <para>
+/// Given a backend other than the Cpu one, step 4 runs on it (<see cref="IBackend.NmsRanked"/>, e.g. the Cuda bitmask
+/// kernels): the candidates are ranked on the host, their boxes (and classes unless agnostic) uploaded, and only the
+/// first maxDet kept indices come back. The detections are identical to the host path's.
+/// </para>
 /// </summary>
 public static class NonMaxSuppression
 {
@@ -25,7 +33,7 @@ public static class NonMaxSuppression
     /// </summary>
     public static Detection[][] Apply(ReadOnlySpan<float> predictions, int batch, int nc, int anchors,
                                       float conf = 0.25f, float iou = 0.7f, int maxDet = 300, int maxNms = 30000,
-                                      bool agnostic = false, bool multiLabel = false)
+                                      bool agnostic = false, bool multiLabel = false, IBackend? backend = null)
     {
         if (batch < 0 || nc <= 0 || anchors < 0) throw new ArgumentException($"bad shape [{batch}, 4 + {nc}, {anchors}]");
         long per = (long)(4 + nc) * anchors;
@@ -35,22 +43,26 @@ public static class NonMaxSuppression
         double iouThreshold = Nms.DecimalThreshold(iou);
         var result = new Detection[batch][];
         for (int b = 0; b < batch; b++)
-            result[b] = ApplyImage(predictions.Slice((int)(b * per), (int)per), nc, anchors, conf, iouThreshold, maxDet, maxNms, agnostic, multiLabel);
+            result[b] = ApplyImage(predictions.Slice((int)(b * per), (int)per), nc, anchors, conf, iouThreshold, maxDet, maxNms, agnostic, multiLabel,
+                                   backend is CpuBackend ? null : backend);
         return result;
     }
 
-    /// <summary>As the span overload, for a tensor [batch, 4 + nc, anchors] on any backend (copied to the host).</summary>
+    /// <summary>
+    /// As the span overload, for a tensor [batch, 4 + nc, anchors] on any backend: copied to the host for the candidate
+    /// selection, the suppression then runs on the tensor's backend.
+    /// </summary>
     public static Detection[][] Apply(Tensor predictions, float conf = 0.25f, float iou = 0.7f, int maxDet = 300,
                                       int maxNms = 30000, bool agnostic = false, bool multiLabel = false)
     {
         if (predictions.Rank != 3 || predictions.Shape[1] <= 4)
             throw new ArgumentException($"predictions must be [batch, 4 + nc, anchors], got {predictions}");
         return Apply(predictions.ToArray(), predictions.Shape[0], predictions.Shape[1] - 4, predictions.Shape[2],
-                     conf, iou, maxDet, maxNms, agnostic, multiLabel);
+                     conf, iou, maxDet, maxNms, agnostic, multiLabel, predictions.Backend);
     }
 
     private static Detection[] ApplyImage(ReadOnlySpan<float> p, int nc, int anchors, float conf, double iou,
-                                          int maxDet, int maxNms, bool agnostic, bool multiLabel)
+                                          int maxDet, int maxNms, bool agnostic, bool multiLabel, IBackend? device)
     {
         // 1. candidates (anchor, class, score)
         var candAnchor = new List<int>();
@@ -112,7 +124,9 @@ public static class NonMaxSuppression
             classes[k] = candClass[i];
         }
         // 4. NMS, 5. maxDet
-        int[] kept = agnostic ? Nms.Run(boxes, scores, iou) : Nms.PerClass(boxes, scores, classes, iou);
+        int[] kept = device is not null
+            ? Nms.SuppressOn(device, boxes, agnostic ? ReadOnlySpan<int>.Empty : classes, Nms.RankByScore(scores), Nms.FloatCut(iou), maxDet)
+            : agnostic ? Nms.Run(boxes, scores, iou) : Nms.PerClass(boxes, scores, classes, iou);
         int m = Math.Min(kept.Length, maxDet);
         var dets = new Detection[m];
         for (int r = 0; r < m; r++)

@@ -43,7 +43,7 @@ public static class DetectInference
         var decoded = model.Decode(levels);          // [B, 4 + nc, A]
         int anchors = decoded.Shape[2];
         var host = decoded.ToArray();
-        var dets = NonMaxSuppression.Apply(host, batch.Count, model.Nc, anchors, nms.Conf, nms.Iou, nms.MaxDet, nms.MaxNms, nms.Agnostic, nms.MultiLabel);
+        var dets = NonMaxSuppression.Apply(host, batch.Count, model.Nc, anchors, nms.Conf, nms.Iou, nms.MaxDet, nms.MaxNms, nms.Agnostic, nms.MultiLabel, backend);
         for (int i = 0; i < batch.Count; i++)
         {
             var info = batch.Info[i];

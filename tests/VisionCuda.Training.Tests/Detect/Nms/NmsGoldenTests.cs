@@ -17,7 +17,7 @@ public class NmsGoldenTests
         return path;
     }
 
-    private static readonly Lazy<Dictionary<string, Case>> Cases = new(() =>
+    internal static readonly Lazy<Dictionary<string, Case>> Cases = new(() =>
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(EvalData("nms_goldens.json")));
         var result = new Dictionary<string, Case>();
@@ -62,7 +62,7 @@ public class NmsGoldenTests
     }
 
     // Where torchvision's per-class path merged with an unstable sort: same set, same score sequence.
-    private static void AssertSameAsTorchvisionUpToTieOrder(Case c, int[] kept)
+    internal static void AssertSameAsTorchvisionUpToTieOrder(Case c, int[] kept)
     {
         if (c.KeptTorchvisionOrder is null) return;
         Assert.Equal(c.KeptTorchvisionOrder.Order(), kept.Order());
