@@ -1,0 +1,155 @@
+using System.Numerics.Tensors;
+using VisionCuda.Backends;
+using VisionCuda.Cpu.Kernels;
+
+namespace VisionCuda.Cpu;
+
+/// <summary>
+/// DFL decode and loss over logits [outer, bins, inner]. One work item per outer slice (in YOLOv8: one box side of one
+/// image), vectorised along inner with TensorPrimitives over the contiguous bin rows: a max pass, then an exp pass
+/// that accumulates sum(e) (and sum(k e) for the decode) in per-thread scratch rows. The loss then gathers the two
+/// target bins per position in a scalar loop. Log-softmax terms are formed as x - max - log(sum), as the softmax
+/// kernel does, so the fused loss agrees with CrossEntropy to float rounding.
+/// </summary>
+public sealed unsafe partial class CpuBackend
+{
+    /// <summary>Per-thread scratch of the DFL kernels: four rows of <c>inner</c> floats.</summary>
+    private sealed class DflScratch(int inner)
+    {
+        public readonly float[] Max = new float[inner], Sum = new float[inner], KSum = new float[inner], E = new float[inner];
+    }
+
+    /// <summary>Max over the bins, sum of e_k = exp(x_k - max) and, when <paramref name="withK"/>, sum of k e_k.</summary>
+    private static void DflSums(float* x, int bins, int n, DflScratch s, bool withK)
+    {
+        var max = s.Max.AsSpan(0, n);
+        var sum = s.Sum.AsSpan(0, n);
+        var ksum = s.KSum.AsSpan(0, n);
+        var e = s.E.AsSpan(0, n);
+        new ReadOnlySpan<float>(x, n).CopyTo(max);
+        for (int k = 1; k < bins; k++) TensorPrimitives.Max(max, new ReadOnlySpan<float>(x + (long)k * n, n), max);
+        sum.Clear();
+        ksum.Clear();
+        for (int k = 0; k < bins; k++)
+        {
+            TensorPrimitives.Subtract(new ReadOnlySpan<float>(x + (long)k * n, n), max, e);
+            TensorPrimitives.Exp(e, e);
+            TensorPrimitives.Add(sum, e, sum);
+            if (withK && k > 0) TensorPrimitives.MultiplyAdd(e, (float)k, ksum, ksum);
+        }
+    }
+
+    public void DflDecode(Storage logits, Storage dist, long outer, int bins, long inner)
+    {
+        float* px = P(logits), pd = P(dist);
+        int n = checked((int)inner);
+        CpuParallel.For(Threads, outer, CpuParallel.GrainFor(4L * bins * inner), (s, e) =>
+        {
+            var sc = new DflScratch(n);
+            for (long o = s; o < e; o++)
+            {
+                DflSums(px + o * bins * n, bins, n, sc, withK: true);
+                TensorPrimitives.Divide(sc.KSum.AsSpan(0, n), sc.Sum.AsSpan(0, n), new Span<float>(pd + o * n, n));
+            }
+        });
+    }
+
+    public void DflDecodeBackward(Storage logits, Storage dDist, Storage dLogits, long outer, int bins, long inner)
+    {
+        float* px = P(logits), pg = P(dDist), pdx = P(dLogits);
+        int n = checked((int)inner);
+        CpuParallel.For(Threads, outer, CpuParallel.GrainFor(6L * bins * inner), (s, e) =>
+        {
+            var sc = new DflScratch(n);
+            for (long o = s; o < e; o++)
+            {
+                float* x = px + o * bins * n;
+                DflSums(x, bins, n, sc, withK: true);
+                var max = sc.Max.AsSpan(0, n);
+                var sum = sc.Sum.AsSpan(0, n);
+                var dist = sc.KSum.AsSpan(0, n);
+                var ev = sc.E.AsSpan(0, n);
+                TensorPrimitives.Divide(dist, sum, dist);
+                var coef = sum;                                  // dDist / sum, reusing the sum row
+                TensorPrimitives.Divide(new ReadOnlySpan<float>(pg + o * n, n), sum, coef);
+                for (int k = 0; k < bins; k++)
+                {
+                    var dx = new Span<float>(pdx + (o * bins + k) * n, n);
+                    TensorPrimitives.Subtract(new ReadOnlySpan<float>(x + (long)k * n, n), max, ev);
+                    TensorPrimitives.Exp(ev, ev);
+                    TensorPrimitives.Multiply(ev, coef, ev);         // dDist * p_k
+                    TensorPrimitives.Subtract((float)k, dist, dx);   // k - dist
+                    TensorPrimitives.Multiply(dx, ev, dx);
+                }
+            }
+        });
+    }
+
+    public void DflLoss(Storage logits, Storage target, Storage weight, Storage loss, long outer, int bins, long inner)
+    {
+        float* px = P(logits), pt = P(target), pw = P(weight), pl = P(loss);
+        int n = checked((int)inner);
+        CpuParallel.For(Threads, outer, CpuParallel.GrainFor(4L * bins * inner), (s, e) =>
+        {
+            var sc = new DflScratch(n);
+            for (long o = s; o < e; o++)
+            {
+                float* x = px + o * bins * n;
+                DflSums(x, bins, n, sc, withK: false);
+                for (int i = 0; i < n; i++)
+                {
+                    long at = o * n + i;
+                    float w = pw[at];
+                    if (w == 0f)
+                    {
+                        pl[at] = 0f;
+                        continue;
+                    }
+                    int l = BoxMath.DflBins(pt[at], bins, out float wl, out float wr);
+                    float m = sc.Max[i], ls = MathF.Log(sc.Sum[i]);
+                    float ceL = -(x[(long)l * n + i] - m - ls), ceR = -(x[(long)(l + 1) * n + i] - m - ls);
+                    pl[at] = w * (ceL * wl + ceR * wr);
+                }
+            }
+        });
+    }
+
+    public void DflLossBackward(Storage logits, Storage target, Storage weight, Storage dLoss, Storage dLogits, long outer, int bins, long inner)
+    {
+        float* px = P(logits), pt = P(target), pw = P(weight), pg = P(dLoss), pdx = P(dLogits);
+        int n = checked((int)inner);
+        CpuParallel.For(Threads, outer, CpuParallel.GrainFor(6L * bins * inner), (s, e) =>
+        {
+            var sc = new DflScratch(n);
+            for (long o = s; o < e; o++)
+            {
+                float* x = px + o * bins * n;
+                float* dx0 = pdx + o * bins * n;
+                DflSums(x, bins, n, sc, withK: false);
+                var max = sc.Max.AsSpan(0, n);
+                var coef = sc.KSum.AsSpan(0, n);
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(pg + o * n, n), new ReadOnlySpan<float>(pw + o * n, n), coef);
+                TensorPrimitives.Divide(coef, sc.Sum.AsSpan(0, n), sc.E.AsSpan(0, n));   // dLoss * w / sum
+                for (int k = 0; k < bins; k++)
+                {
+                    var dx = new Span<float>(dx0 + (long)k * n, n);
+                    TensorPrimitives.Subtract(new ReadOnlySpan<float>(x + (long)k * n, n), max, dx);
+                    TensorPrimitives.Exp(dx, dx);
+                    TensorPrimitives.Multiply(dx, sc.E.AsSpan(0, n), dx);   // dLoss * w * p_k
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    float c = coef[i];
+                    if (pw[o * n + i] == 0f)
+                    {
+                        for (int k = 0; k < bins; k++) dx0[(long)k * n + i] = 0f;
+                        continue;
+                    }
+                    int l = BoxMath.DflBins(pt[o * n + i], bins, out float wl, out float wr);
+                    dx0[(long)l * n + i] -= c * wl;
+                    dx0[(long)(l + 1) * n + i] -= c * wr;
+                }
+            }
+        });
+    }
+}
