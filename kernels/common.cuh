@@ -25,7 +25,10 @@
 //   vc_atomic_add_f32(float*, float), vc_atomic_add_i32(int*, int), vc_atomic_max_f32(float*, float),
 //   vc_atomic_cas_i32(int*, int compare, int value)      (all return the old value)
 //   math: vc_expf vc_logf vc_sqrtf vc_rsqrtf vc_tanhf vc_powf vc_fabsf vc_fmaxf vc_fminf vc_floorf vc_fmaf
-//         vc_exp2f vc_log1pf, plus vc_float_as_int / vc_int_as_float bit casts
+//         vc_exp2f vc_log1pf vc_atanf, plus vc_float_as_int / vc_int_as_float bit casts
+//   vc_mul_rn(a, b)                   a product the compiler may not contract into an fma with a following add
+//                                     (clang contracts a*b+c by default in device code); for kernels whose results
+//                                     must follow the host's float32 rounding step by step
 //   VC_INF, VC_NAN, VC_RESTRICT (__restrict__)
 //
 // Assumptions: warp ops are called by all 32 lanes of a warp (blocks sized in multiples of 32 where they are used);

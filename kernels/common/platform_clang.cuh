@@ -79,3 +79,5 @@ VC_DEVICE float vc_fmaxf(float a, float b) { return vc_prim_fmax(a, b); }
 VC_DEVICE float vc_fminf(float a, float b) { return vc_prim_fmin(a, b); }
 VC_DEVICE float vc_floorf(float x) { return vc_prim_floor(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return vc_prim_fma(a, b, c); }
+VC_DEVICE float vc_atanf(float x) { return vc_soft_atanf(x); }
+VC_DEVICE float vc_mul_rn(float a, float b) { return __nvvm_mul_rn_f(a, b); } // mul.rn.f32: never fused into an fma

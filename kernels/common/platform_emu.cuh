@@ -137,3 +137,6 @@ VC_DEVICE float vc_fmaxf(float a, float b) { return std::fmax(a, b); }
 VC_DEVICE float vc_fminf(float a, float b) { return std::fmin(a, b); }
 VC_DEVICE float vc_floorf(float x) { return std::floor(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return std::fma(a, b, c); }
+VC_DEVICE float vc_atanf(float x) { return std::atan(x); } // glibc atanf, as the Cpu backend's MathF.Atan
+// The emulator is built for baseline x86-64 (no FMA instructions), so a plain product is never contracted.
+VC_DEVICE float vc_mul_rn(float a, float b) { return a * b; }

@@ -45,3 +45,5 @@ VC_DEVICE float vc_fmaxf(float a, float b) { return fmaxf(a, b); }
 VC_DEVICE float vc_fminf(float a, float b) { return fminf(a, b); }
 VC_DEVICE float vc_floorf(float x) { return floorf(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return fmaf(a, b, c); }
+VC_DEVICE float vc_atanf(float x) { return atanf(x); }
+VC_DEVICE float vc_mul_rn(float a, float b) { return __fmul_rn(a, b); } // never contracted into an fma
