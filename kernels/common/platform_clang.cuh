@@ -80,4 +80,12 @@ VC_DEVICE float vc_fminf(float a, float b) { return vc_prim_fmin(a, b); }
 VC_DEVICE float vc_floorf(float x) { return vc_prim_floor(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return vc_prim_fma(a, b, c); }
 VC_DEVICE float vc_atanf(float x) { return vc_soft_atanf(x); }
-VC_DEVICE float vc_mul_rn(float a, float b) { return __nvvm_mul_rn_f(a, b); } // mul.rn.f32: never fused into an fma
+// mul.rn.f32 spelled in PTX: ptxas may fuse a plain mul.f32 with a following add.f32 (and LLVM lowers
+// __nvvm_mul_rn_f to a plain fmul, printed as mul.f32 under clang's default fp-contract=fast), but never an
+// instruction with an explicit rounding modifier.
+VC_DEVICE float vc_mul_rn(float a, float b)
+{
+    float r;
+    asm("mul.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+    return r;
+}
