@@ -6,20 +6,24 @@ namespace VisionCuda.Training.Detect.Loss;
 
 // Design notes
 // - YOLOv8's detection loss (v8DetectionLoss semantics):
-//   1. raw level outputs [B, 4R + nc, H, W] -> [B, 4R + nc, A]; box logits -> DFL expectation -> ltrb distances ->
-//      xyxy boxes in grid units around the anchor centres;
-//   2. TaskAlignedAssigner on the host, per image, with sigmoid scores and the detached boxes in pixels; targets
+//   1. raw level outputs [B, 4R + nc, H, W] -> [B, 4R + nc, A]; box logits -> DFL expectation (F.DflDecode) -> ltrb
+//      distances -> xyxy boxes [B, 4, A] in grid units around the anchor centres;
+//   2. TaskAlignedAssigner with sigmoid scores and the detached boxes in pixels: its dense inside/overlap/metric
+//      arrays [B, G, A] come from F.AssignerMetrics on the predictions' backend (G = the most gts of any image, the
+//      rest padding), its top-k, conflict resolution and normalisation run on the host per image; targets
 //      (image, class, cx, cy, w, h normalised) are scaled to the image size and converted to xyxy pixels;
 //   3. cls = sum BCE-with-logits(cls logits, target scores) [* class weight] / target_scores_sum;
-//      box = sum over foreground of (1 - CIoU(pred, target / stride)) * score / target_scores_sum;
-//      dfl = sum over foreground of mean over 4 sides of DFL(ltrb target clamped to [0, R - 1.01]) * score / tss;
+//      box = sum over foreground of (1 - CIoU(pred, target / stride)) * score / target_scores_sum   (F.Ciou);
+//      dfl = sum over foreground of mean over 4 sides of DFL(ltrb target clamped to [0, R - 1.01]) * score / tss
+//      (F.DflLoss, fused: one log-softmax per position inside the kernel);
 //      with target_scores_sum = max(sum of target scores, 1); gains box 7.5, cls 0.5, dfl 1.5;
 //      total = (box + cls + dfl) * B (as Ultralytics; the per-image components are reported too).
 // - Every differentiable step is an F op on the predictions' backend. Instead of gathering foreground anchors, the
 //   loss runs over all anchors with host-built weights that are zero on background (CIoU is finite everywhere: the
 //   background targets are dummy unit boxes), so no gather/scatter op is needed on any backend.
-// - Host work per step: download dist [B, 4, A] and class logits [B, nc, A]; upload target scores [B, nc, A], box
-//   targets and weights [B, A] x 5, DFL bins and weights [B, 4, A] x 4.
+// - Host work per step: upload the padded gts (boxes, classes, counts); download inside/overlap/metric [B, G, A];
+//   upload target scores [B, nc, A], target boxes [B, 4, A], box weights [B, A], DFL target distances and weights
+//   [B*4, A]. On the Cpu backend the metrics are bitwise those of TaskAlignedAssigner.Assign (same BoxMath formulas).
 
 /// <summary>Gains and options of <see cref="DetectionLoss"/> (Ultralytics' box, cls, dfl, cls_weights).</summary>
 public sealed record DetectionLossOptions
