@@ -149,6 +149,20 @@ public sealed class BoxOpsCpuTests
         Assert.All(gFused, v => Assert.True(float.IsFinite(v)));
     }
 
+    /// <summary>CIoU in double precision, straight from the definition (eps 1e-7 as YOLOv8).</summary>
+    private static double CiouDouble(double ax1, double ay1, double ax2, double ay2, double bx1, double by1, double bx2, double by2)
+    {
+        const double eps = 1e-7;
+        double w1 = ax2 - ax1, h1 = ay2 - ay1 + eps, w2 = bx2 - bx1, h2 = by2 - by1 + eps;
+        double inter = Math.Max(Math.Min(ax2, bx2) - Math.Max(ax1, bx1), 0) * Math.Max(Math.Min(ay2, by2) - Math.Max(ay1, by1), 0);
+        double iou = inter / (w1 * h1 + w2 * h2 - inter + eps);
+        double cw = Math.Max(ax2, bx2) - Math.Min(ax1, bx1), ch = Math.Max(ay2, by2) - Math.Min(ay1, by1);
+        double rho2 = (Math.Pow(bx1 + bx2 - ax1 - ax2, 2) + Math.Pow(by1 + by2 - ay1 - ay2, 2)) / 4;
+        double v = 4 / (Math.PI * Math.PI) * Math.Pow(Math.Atan(w2 / h2) - Math.Atan(w1 / h1), 2);
+        double alpha = v / (v - iou + 1 + eps);
+        return iou - (rho2 / (cw * cw + ch * ch + eps) + v * alpha);
+    }
+
     [Fact]
     public void AssignerFromMetricsOpEqualsHostAssigner()
     {
@@ -183,6 +197,20 @@ public sealed class BoxOpsCpuTests
         m.Inside.Backend.Download<int>(m.Inside.Storage, inside);
         var overlap = m.Overlap.ToArray();
         var metric = m.Metric.ToArray();
+        // against a naive double-precision evaluation of the definitions
+        for (int i = 0; i < b; i++)
+            for (int r = 0; r < counts[i]; r++)
+                for (int k = 0; k < a; k++)
+                {
+                    int at = (i * g + r) * a + k, q = 4 * (i * g + r), p0 = i * 4 * a + k;
+                    bool expIn = Math.Min(Math.Min(ax[k] - gt[q], ay[k] - gt[q + 1]), Math.Min(gt[q + 2] - ax[k], gt[q + 3] - ay[k])) > 1e-9;
+                    Assert.Equal(expIn ? 1 : 0, inside[at]);
+                    if (!expIn) continue;
+                    double ov = Math.Max(CiouDouble(gt[q], gt[q + 1], gt[q + 2], gt[q + 3], pred[p0], pred[p0 + a], pred[p0 + 2 * a], pred[p0 + 3 * a]), 0);
+                    double met = Math.Sqrt(scores[(i * nc + cls[i * g + r]) * a + k]) * Math.Pow(ov, 6);
+                    Assert.True(Math.Abs(overlap[at] - ov) <= 1e-6 + 1e-5 * ov, $"overlap {overlap[at]} vs {ov}");
+                    Assert.True(Math.Abs(metric[at] - met) <= 1e-9 + 1e-4 * met, $"metric {metric[at]} vs {met}");
+                }
         var assigner = new TaskAlignedAssigner(nc, topk: 5);
         for (int i = 0; i < b; i++)
         {
