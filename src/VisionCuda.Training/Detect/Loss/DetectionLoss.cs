@@ -257,6 +257,8 @@ public sealed class DetectionLoss
             Tensor.FromArray(new[] { -1f, -1f, 1f, 1f }, new[] { 1, 4, 1 }, be).DetachFromScope(),
             Tensor.FromArray((float[])anchors.Stride.Clone(), new[] { 1, 1, a }, be).DetachFromScope(),
             Tensor.FromArray(px, new[] { 2, a }, be).DetachFromScope());
+        // The replaced constants are not disposed: a graph built before the image size changed may still hold them
+        // for its backward (7A floats in all; storages left undisposed are reclaimed by their finalizers).
         _geometry = g;
         _geometryAnchors = anchors;
         _geometryBackend = be;
