@@ -108,6 +108,6 @@ public abstract partial class OpSuite
             b.AssignerMetrics(Put(b, scores), Put(b, pred), Put(b, anchors), Put(b, gt), PutI(b, cls), PutI(b, counts), inside, overlap, metric,
                 batch, maxGts, a, nc, 0.5f, 6f, 1e-9f);
             return new[] { GetI(b, inside).Select(v => (float)v).ToArray(), Get(b, overlap), Get(b, metric) };
-        }, ElemRtol, 1e-7);
+        }, RedRtol, 1e-7);   // GPU accelerators' atan/pow may differ from glibc by ulps, and ov^6 amplifies them six-fold
     }
 }
