@@ -7,31 +7,34 @@ namespace VisionCuda.Cpu;
 /// <summary>
 /// DFL decode and loss over logits [outer, bins, inner]. One work item per outer slice (in YOLOv8: one box side of one
 /// image), vectorised along inner with TensorPrimitives over the contiguous bin rows: a max pass, then an exp pass
-/// that accumulates sum(e) (and sum(k e) for the decode) in per-thread scratch rows. The loss then gathers the two
-/// target bins per position in a scalar loop. Log-softmax terms are formed as x - max - log(sum), as the softmax
+/// that accumulates sum(e) (and sum(k e) for the decode) in per-thread scratch rows and keeps every e_k row, so the
+/// backwards reuse them instead of a second exp pass. The loss then gathers the two target bins per position in a
+/// scalar loop. Log-softmax terms are formed as x - max - log(sum), as the softmax
 /// kernel does, so the fused loss agrees with CrossEntropy to float rounding.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
-    /// <summary>Per-thread scratch of the DFL kernels: four rows of <c>inner</c> floats.</summary>
-    private sealed class DflScratch(int inner)
+    /// <summary>Per-thread scratch of the DFL kernels: three rows of <c>inner</c> floats and the e_k rows [bins, inner].</summary>
+    private sealed class DflScratch(int bins, int inner)
     {
-        public readonly float[] Max = new float[inner], Sum = new float[inner], KSum = new float[inner], E = new float[inner];
+        public readonly float[] Max = new float[inner], Sum = new float[inner], KSum = new float[inner], E = new float[bins * inner];
+
+        public Span<float> ERow(int k, int n) => E.AsSpan(k * n, n);
     }
 
-    /// <summary>Max over the bins, sum of e_k = exp(x_k - max) and, when <paramref name="withK"/>, sum of k e_k.</summary>
+    /// <summary>Max over the bins, e_k = exp(x_k - max) for every bin (kept), sum of e_k and, when <paramref name="withK"/>, sum of k e_k.</summary>
     private static void DflSums(float* x, int bins, int n, DflScratch s, bool withK)
     {
         var max = s.Max.AsSpan(0, n);
         var sum = s.Sum.AsSpan(0, n);
         var ksum = s.KSum.AsSpan(0, n);
-        var e = s.E.AsSpan(0, n);
         new ReadOnlySpan<float>(x, n).CopyTo(max);
         for (int k = 1; k < bins; k++) TensorPrimitives.Max(max, new ReadOnlySpan<float>(x + (long)k * n, n), max);
         sum.Clear();
         ksum.Clear();
         for (int k = 0; k < bins; k++)
         {
+            var e = s.ERow(k, n);
             TensorPrimitives.Subtract(new ReadOnlySpan<float>(x + (long)k * n, n), max, e);
             TensorPrimitives.Exp(e, e);
             TensorPrimitives.Add(sum, e, sum);
@@ -45,7 +48,7 @@ public sealed unsafe partial class CpuBackend
         int n = checked((int)inner);
         CpuParallel.For(Threads, outer, CpuParallel.GrainFor(4L * bins * inner), (s, e) =>
         {
-            var sc = new DflScratch(n);
+            var sc = new DflScratch(bins, n);
             for (long o = s; o < e; o++)
             {
                 DflSums(px + o * bins * n, bins, n, sc, withK: true);
@@ -60,23 +63,20 @@ public sealed unsafe partial class CpuBackend
         int n = checked((int)inner);
         CpuParallel.For(Threads, outer, CpuParallel.GrainFor(6L * bins * inner), (s, e) =>
         {
-            var sc = new DflScratch(n);
+            var sc = new DflScratch(bins, n);
             for (long o = s; o < e; o++)
             {
                 float* x = px + o * bins * n;
                 DflSums(x, bins, n, sc, withK: true);
-                var max = sc.Max.AsSpan(0, n);
                 var sum = sc.Sum.AsSpan(0, n);
                 var dist = sc.KSum.AsSpan(0, n);
-                var ev = sc.E.AsSpan(0, n);
                 TensorPrimitives.Divide(dist, sum, dist);
                 var coef = sum;                                  // dDist / sum, reusing the sum row
                 TensorPrimitives.Divide(new ReadOnlySpan<float>(pg + o * n, n), sum, coef);
                 for (int k = 0; k < bins; k++)
                 {
                     var dx = new Span<float>(pdx + (o * bins + k) * n, n);
-                    TensorPrimitives.Subtract(new ReadOnlySpan<float>(x + (long)k * n, n), max, ev);
-                    TensorPrimitives.Exp(ev, ev);
+                    var ev = sc.ERow(k, n);
                     TensorPrimitives.Multiply(ev, coef, ev);         // dDist * p_k
                     TensorPrimitives.Subtract((float)k, dist, dx);   // k - dist
                     TensorPrimitives.Multiply(dx, ev, dx);
@@ -91,7 +91,7 @@ public sealed unsafe partial class CpuBackend
         int n = checked((int)inner);
         CpuParallel.For(Threads, outer, CpuParallel.GrainFor(4L * bins * inner), (s, e) =>
         {
-            var sc = new DflScratch(n);
+            var sc = new DflScratch(bins, n);
             for (long o = s; o < e; o++)
             {
                 float* x = px + o * bins * n;
@@ -120,23 +120,18 @@ public sealed unsafe partial class CpuBackend
         int n = checked((int)inner);
         CpuParallel.For(Threads, outer, CpuParallel.GrainFor(6L * bins * inner), (s, e) =>
         {
-            var sc = new DflScratch(n);
+            var sc = new DflScratch(bins, n);
             for (long o = s; o < e; o++)
             {
                 float* x = px + o * bins * n;
                 float* dx0 = pdx + o * bins * n;
                 DflSums(x, bins, n, sc, withK: false);
-                var max = sc.Max.AsSpan(0, n);
                 var coef = sc.KSum.AsSpan(0, n);
+                var cs = sc.Max.AsSpan(0, n);                    // the max row is no longer needed
                 TensorPrimitives.Multiply(new ReadOnlySpan<float>(pg + o * n, n), new ReadOnlySpan<float>(pw + o * n, n), coef);
-                TensorPrimitives.Divide(coef, sc.Sum.AsSpan(0, n), sc.E.AsSpan(0, n));   // dLoss * w / sum
+                TensorPrimitives.Divide(coef, sc.Sum.AsSpan(0, n), cs);   // dLoss * w / sum
                 for (int k = 0; k < bins; k++)
-                {
-                    var dx = new Span<float>(dx0 + (long)k * n, n);
-                    TensorPrimitives.Subtract(new ReadOnlySpan<float>(x + (long)k * n, n), max, dx);
-                    TensorPrimitives.Exp(dx, dx);
-                    TensorPrimitives.Multiply(dx, sc.E.AsSpan(0, n), dx);   // dLoss * w * p_k
-                }
+                    TensorPrimitives.Multiply(sc.ERow(k, n), cs, new Span<float>(dx0 + (long)k * n, n));   // dLoss * w * p_k
                 for (int i = 0; i < n; i++)
                 {
                     float c = coef[i];
