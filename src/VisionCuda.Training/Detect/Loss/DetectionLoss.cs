@@ -113,7 +113,8 @@ public sealed class DetectionLoss
         var dist = F.Reshape(F.DflDecode(boxLogitsR), b, 4, a);   // [B, 4, A], grid units
 
         // Predicted xyxy boxes in grid units, [B, 4, A]: anchor + sign * dist, signs (-1, -1, +1, +1) per coordinate
-        // (anchor + (-d) is exactly anchor - d in float32, so the px boxes below are bitwise the old host ones).
+        // (anchor + (-d) is exactly anchor - d in float32: from the same dist, the px boxes below are bitwise the ones
+        // the host assigner computed before).
         var geo = GeometryFor(anchors, be);
         var pred = F.Add(geo.Centres, F.Mul(dist, geo.Signs));
 
