@@ -14,20 +14,44 @@ namespace VisionCuda.Cpu;
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
-    /// <summary>Per-thread scratch of the DFL kernels: three rows of <c>inner</c> floats and the e_k rows [bins, inner].</summary>
-    private sealed class DflScratch(int bins, int inner)
+    /// <summary>
+    /// Per-chunk scratch of the DFL kernels: three rows of <c>inner</c> floats and the e_k rows [bins, inner], rented
+    /// from the shared pool (the e rows are over the large-object threshold at YOLOv8 sizes, and a fresh one per chunk
+    /// cost more in GC than the kernel itself).
+    /// </summary>
+    private sealed class DflScratch : IDisposable
     {
-        public readonly float[] Max = new float[inner], Sum = new float[inner], KSum = new float[inner], E = new float[bins * inner];
+        private readonly float[] _rows, _e;
+        private readonly int _n;
 
-        public Span<float> ERow(int k, int n) => E.AsSpan(k * n, n);
+        public DflScratch(int bins, int inner)
+        {
+            _n = inner;
+            _rows = System.Buffers.ArrayPool<float>.Shared.Rent(3 * inner);
+            _e = System.Buffers.ArrayPool<float>.Shared.Rent(bins * inner);
+        }
+
+        public Span<float> Max => _rows.AsSpan(0, _n);
+
+        public Span<float> Sum => _rows.AsSpan(_n, _n);
+
+        public Span<float> KSum => _rows.AsSpan(2 * _n, _n);
+
+        public Span<float> ERow(int k, int n) => _e.AsSpan(k * n, n);
+
+        public void Dispose()
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(_rows);
+            System.Buffers.ArrayPool<float>.Shared.Return(_e);
+        }
     }
 
     /// <summary>Max over the bins, e_k = exp(x_k - max) for every bin (kept), sum of e_k and, when <paramref name="withK"/>, sum of k e_k.</summary>
     private static void DflSums(float* x, int bins, int n, DflScratch s, bool withK)
     {
-        var max = s.Max.AsSpan(0, n);
-        var sum = s.Sum.AsSpan(0, n);
-        var ksum = s.KSum.AsSpan(0, n);
+        var max = s.Max;
+        var sum = s.Sum;
+        var ksum = s.KSum;
         new ReadOnlySpan<float>(x, n).CopyTo(max);
         for (int k = 1; k < bins; k++) TensorPrimitives.Max(max, new ReadOnlySpan<float>(x + (long)k * n, n), max);
         sum.Clear();
@@ -48,11 +72,11 @@ public sealed unsafe partial class CpuBackend
         int n = checked((int)inner);
         CpuParallel.For(Threads, outer, CpuParallel.GrainFor(4L * bins * inner), (s, e) =>
         {
-            var sc = new DflScratch(bins, n);
+            using var sc = new DflScratch(bins, n);
             for (long o = s; o < e; o++)
             {
                 DflSums(px + o * bins * n, bins, n, sc, withK: true);
-                TensorPrimitives.Divide(sc.KSum.AsSpan(0, n), sc.Sum.AsSpan(0, n), new Span<float>(pd + o * n, n));
+                TensorPrimitives.Divide(sc.KSum, sc.Sum, new Span<float>(pd + o * n, n));
             }
         });
     }
@@ -63,13 +87,13 @@ public sealed unsafe partial class CpuBackend
         int n = checked((int)inner);
         CpuParallel.For(Threads, outer, CpuParallel.GrainFor(6L * bins * inner), (s, e) =>
         {
-            var sc = new DflScratch(bins, n);
+            using var sc = new DflScratch(bins, n);
             for (long o = s; o < e; o++)
             {
                 float* x = px + o * bins * n;
                 DflSums(x, bins, n, sc, withK: true);
-                var sum = sc.Sum.AsSpan(0, n);
-                var dist = sc.KSum.AsSpan(0, n);
+                var sum = sc.Sum;
+                var dist = sc.KSum;
                 TensorPrimitives.Divide(dist, sum, dist);
                 var coef = sum;                                  // dDist / sum, reusing the sum row
                 TensorPrimitives.Divide(new ReadOnlySpan<float>(pg + o * n, n), sum, coef);
@@ -91,11 +115,13 @@ public sealed unsafe partial class CpuBackend
         int n = checked((int)inner);
         CpuParallel.For(Threads, outer, CpuParallel.GrainFor(4L * bins * inner), (s, e) =>
         {
-            var sc = new DflScratch(bins, n);
+            using var sc = new DflScratch(bins, n);
             for (long o = s; o < e; o++)
             {
                 float* x = px + o * bins * n;
                 DflSums(x, bins, n, sc, withK: false);
+                var maxRow = sc.Max;
+                var sumRow = sc.Sum;
                 for (int i = 0; i < n; i++)
                 {
                     long at = o * n + i;
@@ -106,7 +132,7 @@ public sealed unsafe partial class CpuBackend
                         continue;
                     }
                     int l = BoxMath.DflBins(pt[at], bins, out float wl, out float wr);
-                    float m = sc.Max[i], ls = MathF.Log(sc.Sum[i]);
+                    float m = maxRow[i], ls = MathF.Log(sumRow[i]);
                     float ceL = -(x[(long)l * n + i] - m - ls), ceR = -(x[(long)(l + 1) * n + i] - m - ls);
                     pl[at] = w * (ceL * wl + ceR * wr);
                 }
@@ -120,16 +146,16 @@ public sealed unsafe partial class CpuBackend
         int n = checked((int)inner);
         CpuParallel.For(Threads, outer, CpuParallel.GrainFor(6L * bins * inner), (s, e) =>
         {
-            var sc = new DflScratch(bins, n);
+            using var sc = new DflScratch(bins, n);
             for (long o = s; o < e; o++)
             {
                 float* x = px + o * bins * n;
                 float* dx0 = pdx + o * bins * n;
                 DflSums(x, bins, n, sc, withK: false);
-                var coef = sc.KSum.AsSpan(0, n);
-                var cs = sc.Max.AsSpan(0, n);                    // the max row is no longer needed
+                var coef = sc.KSum;
+                var cs = sc.Max;                    // the max row is no longer needed
                 TensorPrimitives.Multiply(new ReadOnlySpan<float>(pg + o * n, n), new ReadOnlySpan<float>(pw + o * n, n), coef);
-                TensorPrimitives.Divide(coef, sc.Sum.AsSpan(0, n), cs);   // dLoss * w / sum
+                TensorPrimitives.Divide(coef, sc.Sum, cs);   // dLoss * w / sum
                 for (int k = 0; k < bins; k++)
                     TensorPrimitives.Multiply(sc.ERow(k, n), cs, new Span<float>(dx0 + (long)k * n, n));   // dLoss * w * p_k
                 for (int i = 0; i < n; i++)
