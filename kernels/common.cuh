@@ -25,7 +25,7 @@
 //   vc_atomic_add_f32(float*, float), vc_atomic_add_i32(int*, int), vc_atomic_max_f32(float*, float),
 //   vc_atomic_cas_i32(int*, int compare, int value)      (all return the old value)
 //   math: vc_expf vc_logf vc_sqrtf vc_rsqrtf vc_tanhf vc_powf vc_fabsf vc_fmaxf vc_fminf vc_floorf vc_fmaf
-//         vc_exp2f vc_log1pf, plus vc_float_as_int / vc_int_as_float bit casts
+//         vc_exp2f vc_log1pf vc_atanf, plus vc_float_as_int / vc_int_as_float bit casts
 //   vc_fadd_rn vc_fsub_rn vc_fmul_rn vc_fdiv_rn: IEEE round-to-nearest float ops that are never contracted into
 //         fma (results bitwise equal to the host's plain float32 ops; use them where a kernel must match the Cpu
 //         backend exactly, e.g. NMS's IoU)

@@ -8,7 +8,7 @@
 // even though no GPU is around.
 //
 // Accuracy (measured by the test, with a 2-ulp ex2): expf/exp2f <= 4 ulp, logf <= 1 ulp, log1pf <= 4 ulp,
-// tanhf <= 8 ulp, powf <= (4 + 1.1 |y ln x|) ulp (the float log's rounding scaled by y; ~2e-6 relative at
+// tanhf <= 8 ulp, atanf <= 3 ulp, powf <= (4 + 1.1 |y ln x|) ulp (the float log's rounding scaled by y; ~2e-6 relative at
 // |y ln x| = 17, inside the 1e-5 elementwise tolerance), exact for integer |y| <= 8 when representable. Stability:
 //   - expf reduces x*log2(e) with an fma and a second constant word, so large |x| does not lose digits;
 //   - logf is the classic range reduction to [sqrt(2)/2, sqrt(2)) plus an s = f/(2+f) polynomial (accurate near 1,
@@ -156,4 +156,21 @@ VC_DEVICE float vc_soft_powf(float x, float y)
         if (r != inf && r != 0.0f) r = vc_prim_fma(r, pe, r);
     }
     return (x < 0.0f || (x == 0.0f && vc_float_as_int(x) < 0)) && yOdd ? -r : r;
+}
+
+// atanf: Cephes' single-precision atan. Reduce |x| to |z| <= tan(pi/8) with atan x = pi/2 + atan(-1/x) above
+// tan(3pi/8) and pi/4 + atan((x-1)/(x+1)) above tan(pi/8), then z + z^3 P(z^2) (degree-3 minimax P). Odd: the sign is
+// copied back at the end, so atan(-0) = -0 and atan(+-inf) = +-pi/2.
+VC_DEVICE float vc_soft_atanf(float x)
+{
+    if (x != x) return x;
+    float ax = vc_prim_fabs(x), y0 = 0.0f, z = ax;
+    if (ax > 2.414213562373095f) { y0 = 1.5707963267948966f; z = -1.0f / ax; }
+    else if (ax > 0.4142135623730950f) { y0 = 0.7853981633974483f; z = (ax - 1.0f) / (ax + 1.0f); }
+    float z2 = z * z;
+    float p = vc_prim_fma(8.05374449538e-2f, z2, -1.38776856032e-1f);
+    p = vc_prim_fma(p, z2, 1.99777106478e-1f);
+    p = vc_prim_fma(p, z2, -3.33329491539e-1f);
+    p = vc_prim_fma(p * z2, z, z);
+    return vc_soft_copysign(y0 + p, x);
 }

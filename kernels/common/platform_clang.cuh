@@ -79,6 +79,7 @@ VC_DEVICE float vc_fmaxf(float a, float b) { return vc_prim_fmax(a, b); }
 VC_DEVICE float vc_fminf(float a, float b) { return vc_prim_fmin(a, b); }
 VC_DEVICE float vc_floorf(float x) { return vc_prim_floor(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return vc_prim_fma(a, b, c); }
+VC_DEVICE float vc_atanf(float x) { return vc_soft_atanf(x); }
 
 // IEEE round-to-nearest arithmetic that is never contracted into fma (clang contracts a*b+c by default for CUDA).
 // Inline PTX, not the __nvvm_add_rn_f/__nvvm_mul_rn_f builtins: LLVM's InstCombine rewrites those into plain

@@ -137,6 +137,7 @@ VC_DEVICE float vc_fmaxf(float a, float b) { return std::fmax(a, b); }
 VC_DEVICE float vc_fminf(float a, float b) { return std::fmin(a, b); }
 VC_DEVICE float vc_floorf(float x) { return std::floor(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return std::fma(a, b, c); }
+VC_DEVICE float vc_atanf(float x) { return std::atan(x); } // glibc atanf, as the Cpu backend's MathF.Atan
 
 // IEEE round-to-nearest arithmetic that is never contracted into fma. GCC contracts across statements when FMA
 // instructions are enabled (-march with FMA), so each result goes through an empty asm that pins it in a register:

@@ -45,6 +45,7 @@ VC_DEVICE float vc_fmaxf(float a, float b) { return fmaxf(a, b); }
 VC_DEVICE float vc_fminf(float a, float b) { return fminf(a, b); }
 VC_DEVICE float vc_floorf(float x) { return floorf(x); }
 VC_DEVICE float vc_fmaf(float a, float b, float c) { return fmaf(a, b, c); }
+VC_DEVICE float vc_atanf(float x) { return atanf(x); }
 
 // IEEE round-to-nearest arithmetic that is never contracted into fma (nvcc's intrinsics with explicit rounding).
 VC_DEVICE float vc_fadd_rn(float a, float b) { return __fadd_rn(a, b); }

@@ -73,6 +73,9 @@ int main()
     max_error("log1pf", vc_soft_log1pf, [](double x) { return std::log1p(x); }, -0.999, 10, N, 4);
     max_error("log1pf", vc_soft_log1pf, [](double x) { return std::log1p(x); }, -1e-6, 1e-6, N, 4);
     max_error("tanhf", vc_soft_tanhf, [](double x) { return std::tanh(x); }, -12, 12, N, 8);
+    max_error("atanf", vc_soft_atanf, [](double x) { return std::atan(x); }, -30, 30, N, 3);
+    max_error("atanf", vc_soft_atanf, [](double x) { return std::atan(x); }, -1e6, 1e6, N, 3);
+    max_error("atanf", vc_soft_atanf, [](double x) { return std::atan(x); }, -1e-3, 1e-3, N, 3);
     max_error("tanhf", vc_soft_tanhf, [](double x) { return std::tanh(x); }, -0.01, 0.01, N, 5);
     max_error("powf^3.7", [](float x) { return vc_soft_powf(x, 3.7f); }, [](double x) { return std::pow(x, 3.7); },
               1e-3, 100, N, 4 + 1.1 * 3.7 * std::log(100.0));
@@ -102,5 +105,7 @@ int main()
     CHECK(vc_soft_powf(NAN, 0.0f) == 1.0f);
     CHECK(vc_soft_powf(0.5f, INFINITY) == 0.0f);
     CHECK(vc_soft_powf(2.0f, -INFINITY) == 0.0f);
+    CHECK(vc_soft_atanf(INFINITY) == 1.5707963267948966f && vc_soft_atanf(-INFINITY) == -1.5707963267948966f);
+    CHECK(vc_soft_atanf(0.0f) == 0.0f && std::isnan(vc_soft_atanf(NAN)));
     return vc_test_finish("test_math_soft");
 }

@@ -29,6 +29,9 @@ public enum K
     vc_dropout_mask_f32,
     vc_sgd_f32, vc_adam_f32, vc_ema_f32,
     vc_nms_mask_f32, vc_nms_reduce_f32,
+    vc_ciou_f32, vc_ciou_bwd_f32, vc_box_iou_matrix_f32,
+    vc_dfl_decode_f32, vc_dfl_decode_bwd_f32, vc_dfl_loss_f32, vc_dfl_loss_bwd_f32,
+    vc_assigner_metrics_f32,
 }
 
 /// <summary>One kernel: the kernels/*.cu file (= PTX module) it lives in, its entry name, its parameter kinds.</summary>
@@ -89,7 +92,15 @@ public static class KernelTable
         ("optim", K.vc_adam_f32, "PPPPlfffffiff"),
         ("optim", K.vc_ema_f32, "PPlf"),
         ("nms", K.vc_nms_mask_f32, "PPiifP"),
-        ("nms", K.vc_nms_reduce_f32, "PiiiPP"));
+        ("nms", K.vc_nms_reduce_f32, "PiiiPP"),
+        ("box_iou", K.vc_ciou_f32, "PPPllf"),
+        ("box_iou", K.vc_ciou_bwd_f32, "PPPPllf"),
+        ("box_iou", K.vc_box_iou_matrix_f32, "PPPii"),
+        ("dfl", K.vc_dfl_decode_f32, "PPlil"),
+        ("dfl", K.vc_dfl_decode_bwd_f32, "PPPlil"),
+        ("dfl", K.vc_dfl_loss_f32, "PPPPlil"),
+        ("dfl", K.vc_dfl_loss_bwd_f32, "PPPPPlil"),
+        ("assigner", K.vc_assigner_metrics_f32, "PPPPPPPPPiiiifff"));
 
     public static IEnumerable<string> Modules => All.Select(k => k.Module).Distinct();
 

@@ -1,4 +1,5 @@
 using VisionCuda.Autograd;
+using VisionCuda.Backends;
 
 namespace VisionCuda.Training.Detect.Loss;
 
@@ -7,8 +8,10 @@ namespace VisionCuda.Training.Detect.Loss;
 //   * Ciou(BoxTensors, BoxTensors): composed of F ops, so it runs on any backend and autograd gives its gradient
 //     (checked against PyTorch goldens and finite differences). alpha = v / (v - IoU + 1 + eps) is a constant in the
 //     backward pass, as in the reference. Overlap clamps use F.Clamp(x, 0, +inf).
-//   * CiouHost(...): the same formula in float32 scalar arithmetic, in the same order of operations, for the
-//     host-side assigner.
+//   * CiouHost(...): the same formula in float32 scalar arithmetic (VisionCuda.Backends.BoxMath.Ciou, which the box
+//     ops of every backend keep to).
+//   The loss itself now uses F.Ciou (one fused backend op, forward and backward); this composed form stays as the
+//   independent reference that tests check the fused op against.
 // - Where the two boxes share a coordinate exactly, F.Maximum/Minimum route the gradient to one side, whereas
 //   PyTorch splits it in halves; the goldens avoid that measure-zero case.
 // - There is no atan op in F: AtanNonNegative builds it from F ops by two argument reductions
@@ -72,23 +75,6 @@ public static class BoxIou
     }
 
     /// <summary>CIoU of one pair of xyxy boxes in float32, in the order of operations of the tensor form.</summary>
-    public static float CiouHost(float ax1, float ay1, float ax2, float ay2, float bx1, float by1, float bx2, float by2, float eps = Eps)
-    {
-        float w1 = ax2 - ax1, h1 = ay2 - ay1 + eps;
-        float w2 = bx2 - bx1, h2 = by2 - by1 + eps;
-        float iw = MathF.Max(MathF.Min(ax2, bx2) - MathF.Max(ax1, bx1), 0f);
-        float ih = MathF.Max(MathF.Min(ay2, by2) - MathF.Max(ay1, by1), 0f);
-        float inter = iw * ih;
-        float union = w1 * h1 + w2 * h2 - inter + eps;
-        float iou = inter / union;
-        float cw = MathF.Max(ax2, bx2) - MathF.Min(ax1, bx1);
-        float ch = MathF.Max(ay2, by2) - MathF.Min(ay1, by1);
-        float c2 = cw * cw + ch * ch + eps;
-        float dx = bx1 + bx2 - ax1 - ax2, dy = by1 + by2 - ay1 - ay2;
-        float rho2 = (dx * dx + dy * dy) / 4f;
-        float da = MathF.Atan(w2 / h2) - MathF.Atan(w1 / h1);
-        float v = FourOverPiSquared * (da * da);
-        float alpha = v / (v - iou + (1f + eps));
-        return iou - (rho2 / c2 + v * alpha);
-    }
+    public static float CiouHost(float ax1, float ay1, float ax2, float ay2, float bx1, float by1, float bx2, float by2, float eps = Eps) =>
+        BoxMath.Ciou(ax1, ay1, ax2, ay2, bx1, by1, bx2, by2, eps);
 }

@@ -1,24 +1,29 @@
 using VisionCuda.Autograd;
+using VisionCuda.Backends;
 using VisionCuda.Models.Yolo;
 
 namespace VisionCuda.Training.Detect.Loss;
 
 // Design notes
 // - YOLOv8's detection loss (v8DetectionLoss semantics):
-//   1. raw level outputs [B, 4R + nc, H, W] -> [B, 4R + nc, A]; box logits -> DFL expectation -> ltrb distances ->
-//      xyxy boxes in grid units around the anchor centres;
-//   2. TaskAlignedAssigner on the host, per image, with sigmoid scores and the detached boxes in pixels; targets
+//   1. raw level outputs [B, 4R + nc, H, W] -> [B, 4R + nc, A]; box logits -> DFL expectation (F.DflDecode) -> ltrb
+//      distances -> xyxy boxes [B, 4, A] in grid units around the anchor centres;
+//   2. TaskAlignedAssigner with sigmoid scores and the detached boxes in pixels: its dense inside/overlap/metric
+//      arrays [B, G, A] come from F.AssignerMetrics on the predictions' backend (G = the most gts of any image, the
+//      rest padding), its top-k, conflict resolution and normalisation run on the host per image; targets
 //      (image, class, cx, cy, w, h normalised) are scaled to the image size and converted to xyxy pixels;
 //   3. cls = sum BCE-with-logits(cls logits, target scores) [* class weight] / target_scores_sum;
-//      box = sum over foreground of (1 - CIoU(pred, target / stride)) * score / target_scores_sum;
-//      dfl = sum over foreground of mean over 4 sides of DFL(ltrb target clamped to [0, R - 1.01]) * score / tss;
+//      box = sum over foreground of (1 - CIoU(pred, target / stride)) * score / target_scores_sum   (F.Ciou);
+//      dfl = sum over foreground of mean over 4 sides of DFL(ltrb target clamped to [0, R - 1.01]) * score / tss
+//      (F.DflLoss, fused: one log-softmax per position inside the kernel);
 //      with target_scores_sum = max(sum of target scores, 1); gains box 7.5, cls 0.5, dfl 1.5;
 //      total = (box + cls + dfl) * B (as Ultralytics; the per-image components are reported too).
 // - Every differentiable step is an F op on the predictions' backend. Instead of gathering foreground anchors, the
 //   loss runs over all anchors with host-built weights that are zero on background (CIoU is finite everywhere: the
 //   background targets are dummy unit boxes), so no gather/scatter op is needed on any backend.
-// - Host work per step: download dist [B, 4, A] and class logits [B, nc, A]; upload target scores [B, nc, A], box
-//   targets and weights [B, A] x 5, DFL bins and weights [B, 4, A] x 4.
+// - Host work per step: upload the padded gts (boxes, classes, counts); download inside/overlap/metric [B, G, A];
+//   upload target scores [B, nc, A], target boxes [B, 4, A], box weights [B, A], DFL target distances and weights
+//   [B*4, A]. On the Cpu backend the metrics are bitwise those of TaskAlignedAssigner.Assign (same BoxMath formulas).
 
 /// <summary>Gains and options of <see cref="DetectionLoss"/> (Ultralytics' box, cls, dfl, cls_weights).</summary>
 public sealed record DetectionLossOptions
@@ -48,6 +53,9 @@ public sealed class DetectionLoss
     private readonly TaskAlignedAssigner _assigner;
     private YoloAnchors? _anchors;
     private string _anchorKey = "";
+    private AnchorGeometry? _geometry;
+    private YoloAnchors? _geometryAnchors;
+    private IBackend? _geometryBackend;
 
     public DetectionLoss(YoloModel model, DetectionLossOptions? options = null)
         : this(model.Nc, model.Strides, model.RegMax, options)
@@ -101,61 +109,73 @@ public sealed class DetectionLoss
         var flat = F.Concat(levels.Select(l => F.Reshape(l, b, no, -1)).ToArray(), 2);
         var boxLogits = F.Narrow(flat, 1, 0, 4 * r);
         var clsLogits = F.Narrow(flat, 1, 4 * r, Nc);
-        var proj = Tensor.FromArray(Enumerable.Range(0, r).Select(i => (float)i).ToArray(), new[] { 1, 1, r, 1 }, be);
-        var dist = F.Sum(F.Mul(F.Softmax(F.Reshape(boxLogits, b, 4, r, a), 2), proj), 2);   // [B, 4, A], grid units
+        var boxLogitsR = F.Reshape(boxLogits, b * 4, r, a);
+        var dist = F.Reshape(F.DflDecode(boxLogitsR), b, 4, a);   // [B, 4, A], grid units
 
-        // ---- assignment on the host
-        float[] distH, clsH;
-        using (GradMode.NoGrad())
-        {
-            distH = dist.ToArray();
-            clsH = clsLogits.ToArray();
-        }
-        var assignments = new Assignment[b];
-        var ancPxX = new float[a];
-        var ancPxY = new float[a];
-        for (int k = 0; k < a; k++)
-        {
-            ancPxX[k] = anchors.X[k] * anchors.Stride[k];
-            ancPxY[k] = anchors.Y[k] * anchors.Stride[k];
-        }
+        // Predicted xyxy boxes in grid units, [B, 4, A]: anchor + sign * dist, signs (-1, -1, +1, +1) per coordinate
+        // (anchor + (-d) is exactly anchor - d in float32: from the same dist, the px boxes below are bitwise the ones
+        // the host assigner computed before).
+        var geo = GeometryFor(anchors, be);
+        var pred = F.Add(geo.Centres, F.Mul(dist, geo.Signs));
+
+        // ---- assignment: dense metrics on the predictions' backend, top-k on the host
         var perImage = Enumerable.Range(0, b).Select(i => new List<int>()).ToArray();
         for (int t = 0; t < targets.Count; t++)
         {
             int img = targets.BatchIndex[t];
             if ((uint)img >= (uint)b) throw new ArgumentException($"DetectionLoss: target {t} has image index {img}, batch size is {b}");
+            int c = targets.Classes[t];
+            if ((uint)c >= (uint)Nc) throw new ArgumentOutOfRangeException(nameof(targets), $"gt class {c} is not in [0, {Nc})");
             perImage[img].Add(t);
         }
-        Parallel.For(0, b, img =>
+        int maxGts = perImage.Max(l => l.Count);
+        var gtCls = new int[b * Math.Max(maxGts, 1)];
+        var gtBox = new float[b * Math.Max(maxGts, 1) * 4];
+        var gtCount = new int[b];
+        for (int img = 0; img < b; img++)
         {
-            var scores = new float[Nc * a];
-            for (int i = 0; i < scores.Length; i++) scores[i] = 1f / (1f + MathF.Exp(-clsH[img * Nc * a + i]));
-            var boxes = new float[4 * a];
-            int d0 = img * 4 * a;
-            for (int k = 0; k < a; k++)
-            {
-                float s = anchors.Stride[k];
-                boxes[k] = (anchors.X[k] - distH[d0 + k]) * s;
-                boxes[a + k] = (anchors.Y[k] - distH[d0 + a + k]) * s;
-                boxes[2 * a + k] = (anchors.X[k] + distH[d0 + 2 * a + k]) * s;
-                boxes[3 * a + k] = (anchors.Y[k] + distH[d0 + 3 * a + k]) * s;
-            }
             var idx = perImage[img];
-            var gtCls = new int[idx.Count];
-            var gtBox = new float[4 * idx.Count];
+            gtCount[img] = idx.Count;
             for (int j = 0; j < idx.Count; j++)
             {
-                int t = idx[j];
-                gtCls[j] = targets.Classes[t];
+                int t = idx[j], at = img * maxGts + j;
+                gtCls[at] = targets.Classes[t];
                 float cx = targets.Boxes[4 * t] * imageWidth, cy = targets.Boxes[4 * t + 1] * imageHeight;
                 float w = targets.Boxes[4 * t + 2] * imageWidth, h = targets.Boxes[4 * t + 3] * imageHeight;
-                gtBox[4 * j] = cx - w / 2;
-                gtBox[4 * j + 1] = cy - h / 2;
-                gtBox[4 * j + 2] = cx + w / 2;
-                gtBox[4 * j + 3] = cy + h / 2;
+                gtBox[4 * at] = cx - w / 2;
+                gtBox[4 * at + 1] = cy - h / 2;
+                gtBox[4 * at + 2] = cx + w / 2;
+                gtBox[4 * at + 3] = cy + h / 2;
             }
-            assignments[img] = _assigner.Assign(scores, boxes, ancPxX, ancPxY, gtCls, gtBox);
-        });
+        }
+        var assignments = new Assignment[b];
+        if (maxGts == 0)
+        {
+            for (int img = 0; img < b; img++) assignments[img] = new Assignment(a);
+        }
+        else
+        {
+            int[] insideH;
+            float[] overlapH, metricH;
+            using (GradMode.NoGrad())
+            {
+                var scores = F.Sigmoid(clsLogits);
+                var predPx = F.Mul(pred, geo.Strides);
+                var m = F.AssignerMetrics(scores, predPx, geo.AnchorsPx, Tensor.FromArray(gtBox, new[] { b, maxGts, 4 }, be),
+                    Tensor.FromArray(gtCls, new[] { b, maxGts }, be), Tensor.FromArray(gtCount, new[] { b }, be),
+                    Options.Alpha, Options.Beta, _assigner.Eps);
+                insideH = new int[m.Inside.Numel];
+                be.Download<int>(m.Inside.Storage, insideH);
+                overlapH = m.Overlap.ToArray();
+                metricH = m.Metric.ToArray();
+            }
+            Parallel.For(0, b, img =>
+            {
+                int n = gtCount[img], off = img * maxGts * a, g0 = img * maxGts;
+                assignments[img] = _assigner.AssignFromMetrics(insideH.AsSpan(off, n * a), overlapH.AsSpan(off, n * a), metricH.AsSpan(off, n * a), a,
+                    gtCls.AsSpan(g0, n), gtBox.AsSpan(4 * g0, 4 * n));
+            });
+        }
         LastAssignments = assignments;
 
         // ---- host-built targets and weights
@@ -169,60 +189,81 @@ public sealed class DetectionLoss
 
         var targetScores = new float[b * Nc * a];
         var boxWeight = new float[b * a];
-        var tx1 = new float[b * a];
-        var ty1 = new float[b * a];
-        var tx2 = new float[b * a];
-        var ty2 = new float[b * a];
-        var dfl = new DflTargets(b * 4 * a);
+        var tBox = new float[b * 4 * a];       // [B, 4, A] target boxes, grid units
+        var dflTarget = new float[b * 4 * a];  // [B*4, A] ltrb target distances
+        var dflWeight = new float[b * 4 * a];
         for (int img = 0; img < b; img++)
         {
             var asg = assignments[img];
+            int t0 = img * 4 * a;
             for (int k = 0; k < a; k++)
             {
-                int i = img * a + k;
                 float ax = anchors.X[k], ay = anchors.Y[k];
                 if (!asg.Foreground[k])
                 {
-                    tx1[i] = ax - 0.5f; ty1[i] = ay - 0.5f; tx2[i] = ax + 0.5f; ty2[i] = ay + 0.5f;   // dummy, weight 0
+                    // dummy unit box around the anchor, weight 0 (CIoU stays finite, DFL reads nothing)
+                    tBox[t0 + k] = ax - 0.5f; tBox[t0 + a + k] = ay - 0.5f; tBox[t0 + 2 * a + k] = ax + 0.5f; tBox[t0 + 3 * a + k] = ay + 0.5f;
                     continue;
                 }
                 targetScores[(img * Nc + asg.Label[k]) * a + k] = asg.Score[k];
-                boxWeight[i] = asg.Score[k] / tss;
+                boxWeight[img * a + k] = asg.Score[k] / tss;
                 float s = anchors.Stride[k];
-                tx1[i] = asg.Boxes[4 * k] / s;
-                ty1[i] = asg.Boxes[4 * k + 1] / s;
-                tx2[i] = asg.Boxes[4 * k + 2] / s;
-                ty2[i] = asg.Boxes[4 * k + 3] / s;
+                float x1 = asg.Boxes[4 * k] / s, y1 = asg.Boxes[4 * k + 1] / s, x2 = asg.Boxes[4 * k + 2] / s, y2 = asg.Boxes[4 * k + 3] / s;
+                tBox[t0 + k] = x1; tBox[t0 + a + k] = y1; tBox[t0 + 2 * a + k] = x2; tBox[t0 + 3 * a + k] = y2;
                 float wSide = asg.Score[k] / (4f * tss);
-                dfl.Set((img * 4 + 0) * a + k, ax - tx1[i], r, wSide);
-                dfl.Set((img * 4 + 1) * a + k, ay - ty1[i], r, wSide);
-                dfl.Set((img * 4 + 2) * a + k, tx2[i] - ax, r, wSide);
-                dfl.Set((img * 4 + 3) * a + k, ty2[i] - ay, r, wSide);
+                dflTarget[t0 + k] = ax - x1;
+                dflTarget[t0 + a + k] = ay - y1;
+                dflTarget[t0 + 2 * a + k] = x2 - ax;
+                dflTarget[t0 + 3 * a + k] = y2 - ay;
+                for (int c = 0; c < 4; c++) dflWeight[t0 + c * a + k] = wSide;
             }
         }
 
-        // ---- differentiable terms (F ops)
+        // ---- differentiable terms (F ops on the predictions' backend)
         var bce = F.BinaryCrossEntropyWithLogits(clsLogits, Tensor.FromArray(targetScores, new[] { b, Nc, a }, be), Reduction.None);
         if (Options.ClassWeights is { } cw) bce = bce * Tensor.FromArray((float[])cw.Clone(), new[] { 1, Nc, 1 }, be);
         var lossCls = F.Sum(bce) / tss;
 
-        var ax1 = Tensor.FromArray(anchors.X, new[] { 1, 1, a }, be);
-        var ay1 = Tensor.FromArray(anchors.Y, new[] { 1, 1, a }, be);
-        var pred = new BoxTensors(ax1 - F.Narrow(dist, 1, 0, 1), ay1 - F.Narrow(dist, 1, 1, 1),
-                                  ax1 + F.Narrow(dist, 1, 2, 1), ay1 + F.Narrow(dist, 1, 3, 1));
-        int[] ba = { b, 1, a };
-        var tgt = new BoxTensors(Tensor.FromArray(tx1, ba, be), Tensor.FromArray(ty1, ba, be), Tensor.FromArray(tx2, ba, be), Tensor.FromArray(ty2, ba, be));
-        var ciou = BoxIou.Ciou(pred, tgt);
-        var lossBox = F.Sum((1f - ciou) * Tensor.FromArray(boxWeight, ba, be));
+        var ciou = F.Ciou(pred, Tensor.FromArray(tBox, new[] { b, 4, a }, be));   // [B, A]
+        var lossBox = F.Sum((1f - ciou) * Tensor.FromArray(boxWeight, new[] { b, a }, be));
 
-        var dflTerms = DflLoss.Terms(F.Reshape(boxLogits, b * 4, r, a), dfl, new[] { b * 4, a });
-        var lossDfl = F.Sum(dflTerms);
+        int[] sides = { b * 4, a };
+        var lossDfl = F.Sum(F.DflLoss(boxLogitsR, Tensor.FromArray(dflTarget, sides, be), Tensor.FromArray(dflWeight, sides, be)));
 
         var box = lossBox * Options.Box;
         var cls = lossCls * Options.Cls;
         var dflG = lossDfl * Options.Dfl;
         var total = (box + cls + dflG) * (float)b;
         return new DetectionLossResult(total, box.Item(), cls.Item(), dflG.Item(), fgCount);
+    }
+
+    /// <summary>Per-anchor constants on the backend: centres [1, 4, A] (x, y, x, y, grid units), signs [1, 4, 1], strides [1, 1, A], anchors [2, A] px.</summary>
+    private sealed record AnchorGeometry(Tensor Centres, Tensor Signs, Tensor Strides, Tensor AnchorsPx);
+
+    private AnchorGeometry GeometryFor(YoloAnchors anchors, IBackend be)
+    {
+        if (_geometry is { } g && ReferenceEquals(_geometryAnchors, anchors) && ReferenceEquals(_geometryBackend, be)) return g;
+        int a = anchors.Count;
+        var centres = new float[4 * a];
+        var px = new float[2 * a];
+        for (int k = 0; k < a; k++)
+        {
+            centres[k] = centres[2 * a + k] = anchors.X[k];
+            centres[a + k] = centres[3 * a + k] = anchors.Y[k];
+            px[k] = anchors.X[k] * anchors.Stride[k];
+            px[a + k] = anchors.Y[k] * anchors.Stride[k];
+        }
+        // cached across steps, so kept out of the caller's dispose scope
+        g = new AnchorGeometry(Tensor.FromArray(centres, new[] { 1, 4, a }, be).DetachFromScope(),
+            Tensor.FromArray(new[] { -1f, -1f, 1f, 1f }, new[] { 1, 4, 1 }, be).DetachFromScope(),
+            Tensor.FromArray((float[])anchors.Stride.Clone(), new[] { 1, 1, a }, be).DetachFromScope(),
+            Tensor.FromArray(px, new[] { 2, a }, be).DetachFromScope());
+        // The replaced constants are not disposed: a graph built before the image size changed may still hold them
+        // for its backward (7A floats in all; storages left undisposed are reclaimed by their finalizers).
+        _geometry = g;
+        _geometryAnchors = anchors;
+        _geometryBackend = be;
+        return g;
     }
 
     private YoloAnchors AnchorsFor(IReadOnlyList<Tensor> levels)

@@ -7,6 +7,8 @@ namespace VisionCuda.Training.Detect.Loss;
 // - The two cross-entropies are F.CrossEntropy with reduction None (the backend's NLL kernel), so the loss runs on any
 //   backend. Positions that carry no loss get the ignore index (-100) and contribute exactly 0.
 // - Targets are prepared on the host (DflTargets), as the assigner's outputs are host arrays.
+// - DetectionLoss uses the fused F.DflLoss (target distances and weights, one backend kernel with the log-softmax
+//   inside); this composed form is kept as the independent reference the fused op is tested against.
 
 /// <summary>Host-side DFL targets for a set of positions: bins and weights (see the design notes).</summary>
 public sealed class DflTargets

@@ -1,3 +1,5 @@
+using VisionCuda.Backends;
+
 namespace VisionCuda.Training.Detect.Loss;
 
 // Design notes
@@ -10,9 +12,10 @@ namespace VisionCuda.Training.Detect.Loss;
 // - Tie rule, written down because top-k on equal values is otherwise implementation-defined: anchors are ranked by
 //   metric, descending, equal metrics by lower anchor index (a stable sort over all anchors, so an anchor outside the
 //   gt with metric 0 can take a slot ahead of an inside anchor with metric 0, as in the reference).
-// - Discrete logic, so it runs on the host over downloaded predictions (scores [nc, A], boxes [4, A] in pixels),
-//   per image, in float32 with the reference's order of operations. The differentiable parts of the loss (CIoU, DFL,
-//   BCE) run as F ops on the predictions' backend (DetectionLoss).
+// - The dense part (inside mask, overlap, metric for every gt x anchor) is IBackend.AssignerMetrics on the predictions'
+//   backend (DetectionLoss, via F.AssignerMetrics); the discrete part (top-k, conflict resolution, normalisation) runs
+//   here on the host from the downloaded arrays (AssignFromMetrics), per image. Assign() computes the same arrays on
+//   the host with the same BoxMath formulas (bitwise the Cpu backend's values) for callers without a backend.
 
 /// <summary>The assignment of one image: per anchor, whether it is foreground, its gt, target box (px) and score.</summary>
 public sealed class Assignment
@@ -79,34 +82,52 @@ public sealed class TaskAlignedAssigner
         if (scores.Length != NumClasses * a || predBoxes.Length != 4 * a || gtBoxes.Length != 4 * n)
             throw new ArgumentException("TaskAlignedAssigner: scores must be [nc, A], boxes [4, A] and gt boxes [n, 4]");
 
-        var inside = new bool[n * a];
+        var inside = new int[n * a];
         var overlap = new float[n * a];
         var metric = new float[n * a];
-        var pos = new bool[n * a];
-        var ranked = new List<int>();
         for (int g = 0; g < n; g++)
         {
             float gx1 = gtBoxes[4 * g], gy1 = gtBoxes[4 * g + 1], gx2 = gtBoxes[4 * g + 2], gy2 = gtBoxes[4 * g + 3];
             int cls = gtClasses[g];
             if ((uint)cls >= (uint)NumClasses) throw new ArgumentOutOfRangeException(nameof(gtClasses), $"gt class {cls} is not in [0, {NumClasses})");
             int row = g * a;
-            ranked.Clear();
             for (int k = 0; k < a; k++)
             {
-                float ax = anchorX[k], ay = anchorY[k];
-                float d = MathF.Min(MathF.Min(ax - gx1, ay - gy1), MathF.Min(gx2 - ax, gy2 - ay));
-                if (!(d > Eps)) continue;
-                inside[row + k] = true;
-                float ov = MathF.Max(BoxIou.CiouHost(gx1, gy1, gx2, gy2, predBoxes[k], predBoxes[a + k], predBoxes[2 * a + k], predBoxes[3 * a + k]), 0f);
+                if (!BoxMath.Inside(gx1, gy1, gx2, gy2, anchorX[k], anchorY[k], Eps)) continue;
+                inside[row + k] = 1;
+                float ov = MathF.Max(BoxMath.Ciou(gx1, gy1, gx2, gy2, predBoxes[k], predBoxes[a + k], predBoxes[2 * a + k], predBoxes[3 * a + k], BoxIou.Eps), 0f);
                 overlap[row + k] = ov;
-                float m = MathF.Pow(scores[cls * a + k], Alpha) * MathF.Pow(ov, Beta);
-                metric[row + k] = m;
-                if (m > 0f) ranked.Add(k);
+                metric[row + k] = BoxMath.AssignerMetric(scores[cls * a + k], ov, Alpha, Beta);
             }
+        }
+        return AssignFromMetrics(inside, overlap, metric, a, gtClasses, gtBoxes);
+    }
+
+    /// <summary>
+    /// Assigns one image from its metrics (IBackend.AssignerMetrics' rows for this image's n gts): inside (0/1),
+    /// overlap and metric, each [n, A]; then top-k, conflict resolution and normalisation as in <see cref="Assign"/>.
+    /// </summary>
+    public Assignment AssignFromMetrics(ReadOnlySpan<int> inside, ReadOnlySpan<float> overlap, ReadOnlySpan<float> metric, int anchors,
+        ReadOnlySpan<int> gtClasses, ReadOnlySpan<float> gtBoxes)
+    {
+        int a = anchors, n = gtClasses.Length;
+        var result = new Assignment(a);
+        if (n == 0) return result;
+        if (inside.Length < n * a || overlap.Length < n * a || metric.Length < n * a || gtBoxes.Length != 4 * n)
+            throw new ArgumentException("TaskAlignedAssigner: metrics must be [n, A] and gt boxes [n, 4]");
+        var pos = new bool[n * a];
+        var ranked = new List<int>();
+        for (int g = 0; g < n; g++)
+        {
+            int row = g * a;
+            ranked.Clear();
+            for (int k = 0; k < a; k++)
+                if (inside[row + k] != 0 && metric[row + k] > 0f) ranked.Add(k);
             // Top-k: positive metrics by (metric desc, index asc), then zero metrics by index over all anchors.
+            var m = metric.Slice(row, a).ToArray();
             ranked.Sort((p, q) =>
             {
-                int c = metric[row + q].CompareTo(metric[row + p]);
+                int c = m[q].CompareTo(m[p]);
                 return c != 0 ? c : p.CompareTo(q);
             });
             int take = Math.Min(TopK, ranked.Count);
@@ -114,9 +135,9 @@ public sealed class TaskAlignedAssigner
             int left = TopK - take;
             for (int k = 0; k < a && left > 0; k++)
             {
-                if (metric[row + k] > 0f) continue;
+                if (m[k] > 0f) continue;
                 left--;
-                if (inside[row + k]) pos[row + k] = true;
+                if (inside[row + k] != 0) pos[row + k] = true;
             }
         }
 
