@@ -28,6 +28,7 @@ public enum K
     vc_nll_loss_f32, vc_nll_loss_bwd_f32, vc_bce_logits_f32, vc_bce_logits_bwd_f32, vc_one_hot_f32,
     vc_dropout_mask_f32,
     vc_sgd_f32, vc_adam_f32, vc_ema_f32,
+    vc_augment_batch_u8,
 }
 
 /// <summary>One kernel: the kernels/*.cu file (= PTX module) it lives in, its entry name, its parameter kinds.</summary>
@@ -86,7 +87,8 @@ public static class KernelTable
         ("dropout", K.vc_dropout_mask_f32, "PlffLL"),
         ("optim", K.vc_sgd_f32, "PPPlfffii"),
         ("optim", K.vc_adam_f32, "PPPPlfffffiff"),
-        ("optim", K.vc_ema_f32, "PPlf"));
+        ("optim", K.vc_ema_f32, "PPlf"),
+        ("augment", K.vc_augment_batch_u8, "PPPPiii"));
 
     public static IEnumerable<string> Modules => All.Select(k => k.Module).Distinct();
 
