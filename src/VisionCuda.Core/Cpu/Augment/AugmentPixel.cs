@@ -14,21 +14,30 @@ internal static unsafe class AugmentPixel
 {
     public const int InterBits = 5, TabSize = 1 << InterBits, AbBits = 10, AbScale = 1 << AbBits;
     private const int HsvShift = 12;
+    private static readonly int[] SDiv = Enumerable.Range(0, 256).Select(v => DivRound(255 << HsvShift, v)).ToArray();
+    private static readonly int[] HDiv = Enumerable.Range(0, 256).Select(d => DivRound(180 << HsvShift, 6 * d)).ToArray();
 
-    /// <summary>Source position of output pixel (x, y) in 1/32 pixel (X, Y), as warpAffine / warpPerspective compute it.</summary>
-    public static void Position(WarpMode mode, double* inv, int x, int y, out int X, out int Y)
+    // warpAffine: X = (AffineRow(y).X0 + AffineColumn(x).DX) >> 5, the same for Y (OpenCV tabulates the column terms).
+
+    /// <summary>warpAffine's per-row term of the sample position: cvRound((i1*y + i2) * 1024) + 16 (and for Y).</summary>
+    public static void AffineRow(double* inv, int y, out int x0, out int y0)
     {
-        if (mode == WarpMode.Affine)
-        {
-            int adelta = AugmentMath.RoundToInt(inv[0] * x * AbScale), bdelta = AugmentMath.RoundToInt(inv[3] * x * AbScale);
-            const int roundDelta = AbScale / TabSize / 2;
-            int x0 = AugmentMath.RoundToInt((inv[1] * y + inv[2]) * AbScale) + roundDelta;
-            int y0 = AugmentMath.RoundToInt((inv[4] * y + inv[5]) * AbScale) + roundDelta;
-            X = (x0 + adelta) >> (AbBits - InterBits);
-            Y = (y0 + bdelta) >> (AbBits - InterBits);
-            return;
-        }
-        double bx = inv[1] * y + inv[2], by = inv[4] * y + inv[5], bw = inv[7] * y + inv[8];
+        const int roundDelta = AbScale / TabSize / 2;
+        x0 = AugmentMath.RoundToInt((inv[1] * y + inv[2]) * AbScale) + roundDelta;
+        y0 = AugmentMath.RoundToInt((inv[4] * y + inv[5]) * AbScale) + roundDelta;
+    }
+
+    /// <summary>warpAffine's per-column term: cvRound(i0 * x * 1024) (and i3 for Y).</summary>
+    public static void AffineColumn(double* inv, int x, out int dx, out int dy)
+    {
+        dx = AugmentMath.RoundToInt(inv[0] * x * AbScale);
+        dy = AugmentMath.RoundToInt(inv[3] * x * AbScale);
+    }
+
+    /// <summary>warpPerspective's sample position in 1/32 pixel of pixel x of the row whose terms are
+    /// bx = i1*y + i2, by = i4*y + i5, bw = i7*y + i8.</summary>
+    public static void Perspective(double* inv, double bx, double by, double bw, int x, out int X, out int Y)
+    {
         double w = bw + inv[6] * x;
         w = w != 0 ? TabSize / w : 0;
         double fx = Math.Max(int.MinValue, Math.Min(int.MaxValue, (bx + inv[0] * x) * w));
@@ -49,6 +58,17 @@ internal static unsafe class AugmentPixel
         int ax = X & (TabSize - 1), ay = Y & (TabSize - 1);
         int w00 = (TabSize - ax) * (TabSize - ay) * 32, w01 = ax * (TabSize - ay) * 32;
         int w10 = (TabSize - ax) * ay * 32, w11 = ax * ay * 32;
+        if ((uint)sx < (uint)(sw - 1) && (uint)sy < (uint)(sh - 1))
+        {
+            // all four taps inside (the common case): no border selects
+            byte* p0 = src + ((long)sy * sw + sx) * 3, p1 = p0 + (long)sw * 3;
+            for (int c = 0; c < 3; c++)
+            {
+                int v = (p0[c] * w00 + p0[3 + c] * w01 + p1[c] * w10 + p1[3 + c] * w11 + (1 << 14)) >> 15;
+                rgb[c] = v < 0 ? 0 : v > 255 ? 255 : v;
+            }
+            return;
+        }
         bool y0in = (uint)sy < (uint)sh, y1in = (uint)(sy + 1) < (uint)sh;
         bool x0in = (uint)sx < (uint)sw, x1in = (uint)(sx + 1) < (uint)sw;
         byte* r0 = src + ((long)sy * sw + sx) * 3, r1 = r0 + (long)sw * 3;
@@ -66,17 +86,18 @@ internal static unsafe class AugmentPixel
     /// <summary>Ultralytics' MixUp on one value: trunc(a * r + b * (1 - r)) in float.</summary>
     public static int Blend(int a, int b, float r, float oneMinusR) => (int)(a * r + b * oneMinusR);
 
-    /// <summary>OpenCV's 8-bit RGB-&gt;HSV (hrange 180) in integer arithmetic; the divisor tables are computed inline
-    /// (round-half-even of an integer quotient, which is what cvRound of the double quotient gives).</summary>
+    /// <summary>OpenCV's 8-bit RGB-&gt;HSV (hrange 180) in integer arithmetic with its divisor tables
+    /// (sdiv[v] = cvRound((255 &lt;&lt; 12) / v), hdiv[d] = cvRound((180 &lt;&lt; 12) / (6d)); the device kernels compute
+    /// the entries inline with <see cref="DivRound"/>, which gives the same integers).</summary>
     public static void RgbToHsv(int r, int g, int b, out int h, out int s, out int v)
     {
         v = Math.Max(b, Math.Max(g, r));
         int vmin = Math.Min(b, Math.Min(g, r));
         int diff = v - vmin;
         int vr = v == r ? -1 : 0, vg = v == g ? -1 : 0;
-        s = (diff * DivRound(255 << HsvShift, v) + (1 << (HsvShift - 1))) >> HsvShift;
+        s = (diff * SDiv[v] + (1 << (HsvShift - 1))) >> HsvShift;
         int hh = (vr & (g - b)) + (~vr & ((vg & (b - r + 2 * diff)) + (~vg & (r - g + 4 * diff))));
-        hh = (hh * DivRound(180 << HsvShift, 6 * diff) + (1 << (HsvShift - 1))) >> HsvShift;
+        hh = (hh * HDiv[diff] + (1 << (HsvShift - 1))) >> HsvShift;
         hh += hh < 0 ? 180 : 0;
         h = hh;
     }
