@@ -34,8 +34,9 @@ internal sealed class AugmentBatchWorkload : IDisposable
         _forward = new double[Batch][];
         Rows = new AugmentImage[Batch];
         for (int i = 0; i < Batch; i++)
-        {
             _forward[i] = DetectAugment.PerspectiveMatrix(2 * Size, 2 * Size, Size, Size, 0, 0, U(-10, 10), U(0.5, 1.5), U(-2, 2), U(-2, 2), U(0.4, 0.6), U(0.4, 0.6));
+        for (int i = 0; i < Batch; i++)
+        {
             var a = AugmentMath.Source(i * canvasBytes, 2 * Size, 2 * Size, _forward[i], false);
             int j = (i + 3) % Batch;
             var b = i % 4 == 1 ? AugmentMath.Source(j * canvasBytes, 2 * Size, 2 * Size, _forward[j], false) : null;

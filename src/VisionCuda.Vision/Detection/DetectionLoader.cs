@@ -18,6 +18,11 @@ namespace VisionCuda.Vision.Detection;
 /// HSV, flipud, fliplr. Mosaic and mixup are off in the last close_mosaic epochs. Val: resize (longer side S, area
 /// when shrinking) and letterbox without enlarging, to S x S or the batch's rect shape.
 ///
+/// Each train sample is first a <see cref="SampleRecipe"/>: every draw made, boxes final, canvases composed, pixels
+/// pending. The Cpu path renders it here (Warp, Blend, HsvAugment, flips, /255); with
+/// <see cref="DetectionLoaderOptions.DeviceAugment"/> the batch instead carries an <see cref="AugmentBatchPlan"/> and the
+/// backend's AugmentBatch renders it (same bytes), which takes the per-pixel work off the loader's threads.
+///
 /// Determinism: the epoch's order is a pure function of (seed, epoch); the sample at position p draws everything
 /// (mosaic partners included) from Philox (seed, epoch, p, Augment), and the mixup partner's own pipeline from
 /// (seed, epoch, p, Mixup). Batches are bitwise the same for any worker count, including 0.
