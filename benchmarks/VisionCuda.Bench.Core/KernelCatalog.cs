@@ -10,13 +10,14 @@ namespace VisionCuda.Bench;
 ///   3x3 pad 1), yolov8n at 640 and 320 at batch 1 (C2f cv1 1x1 convs and bottleneck 3x3 convs at P3/P4/P5:
 ///   64/32, 128/64, 256/128 channels), batch-norm on ResNet-18 and yolov8n activations, elementwise over 16M floats,
 ///   cross-entropy over [256, 1000], optimizer steps over ResNet-18's 11,689,512 parameters, SGEMM 1024^3 and
-///   ResNet-18's classifier (256 x 1000 x 512, B transposed).
+///   ResNet-18's classifier (256 x 1000 x 512, B transposed), and detection batch augmentation (AugmentBatch) of a
+///   16 x 640 mosaic batch.
 /// </summary>
 public static class KernelCatalog
 {
     public static readonly string[] Sizes = { "tiny", "small", "model" };
 
-    public static readonly string[] Ops = { "gemm", "conv", "bn", "add", "silu", "softmax", "sgd", "adamw" };
+    public static readonly string[] Ops = { "gemm", "conv", "bn", "add", "silu", "softmax", "sgd", "adamw", "augment" };
 
     public const long ResNet18Params = 11_689_512;
 
@@ -52,6 +53,7 @@ public static class KernelCatalog
                 yield return new SoftmaxCrossEntropyCase(16, 100);
                 yield return new SgdCase(1 << 16);
                 yield return new AdamWCase(1 << 16);
+                yield return new AugmentCase(2, 32);
                 break;
             case "small":
                 yield return new GemmCase(256, 256, 256, false);
@@ -62,6 +64,7 @@ public static class KernelCatalog
                 yield return new SoftmaxCrossEntropyCase(256, 1000);
                 yield return new SgdCase(1 << 20);
                 yield return new AdamWCase(1 << 20);
+                yield return new AugmentCase(4, 160);
                 break;
             case "model":
                 yield return new GemmCase(1024, 1024, 1024, false);
@@ -88,6 +91,7 @@ public static class KernelCatalog
                 yield return new SoftmaxCrossEntropyCase(256, 1000);
                 yield return new SgdCase(ResNet18Params, "resnet18");
                 yield return new AdamWCase(ResNet18Params, "resnet18");
+                yield return new AugmentCase(16, 640, "mosaic batch");
                 break;
             default:
                 throw new ArgumentException($"unknown benchmark size '{size}' (tiny, small or model)");
