@@ -10,13 +10,14 @@ namespace VisionCuda.Bench;
 ///   3x3 pad 1), yolov8n at 640 and 320 at batch 1 (C2f cv1 1x1 convs and bottleneck 3x3 convs at P3/P4/P5:
 ///   64/32, 128/64, 256/128 channels), batch-norm on ResNet-18 and yolov8n activations, elementwise over 16M floats,
 ///   cross-entropy over [256, 1000], optimizer steps over ResNet-18's 11,689,512 parameters, SGEMM 1024^3 and
-///   ResNet-18's classifier (256 x 1000 x 512, B transposed), NMS suppression of the 10,000-box benchmark sets.
+///   ResNet-18's classifier (256 x 1000 x 512, B transposed), NMS suppression of the 10,000-box benchmark sets, and
+///   detection batch augmentation (AugmentBatch) of a 16 x 640 mosaic batch.
 /// </summary>
 public static class KernelCatalog
 {
     public static readonly string[] Sizes = { "tiny", "small", "model" };
 
-    public static readonly string[] Ops = { "gemm", "conv", "bn", "add", "silu", "softmax", "sgd", "adamw", "nms" };
+    public static readonly string[] Ops = { "gemm", "conv", "bn", "add", "silu", "softmax", "sgd", "adamw", "nms", "augment" };
 
     public const long ResNet18Params = 11_689_512;
 
@@ -53,6 +54,7 @@ public static class KernelCatalog
                 yield return new SgdCase(1 << 16);
                 yield return new AdamWCase(1 << 16);
                 yield return new NmsCase(200, clustered: false);
+                yield return new AugmentCase(2, 32);
                 break;
             case "small":
                 yield return new GemmCase(256, 256, 256, false);
@@ -64,6 +66,7 @@ public static class KernelCatalog
                 yield return new SgdCase(1 << 20);
                 yield return new AdamWCase(1 << 20);
                 yield return new NmsCase(2000, clustered: false);
+                yield return new AugmentCase(4, 160);
                 break;
             case "model":
                 yield return new GemmCase(1024, 1024, 1024, false);
@@ -92,6 +95,7 @@ public static class KernelCatalog
                 yield return new AdamWCase(ResNet18Params, "resnet18");
                 yield return new NmsCase(10000, clustered: false);
                 yield return new NmsCase(10000, clustered: true);
+                yield return new AugmentCase(16, 640, "mosaic batch");
                 break;
             default:
                 throw new ArgumentException($"unknown benchmark size '{size}' (tiny, small or model)");

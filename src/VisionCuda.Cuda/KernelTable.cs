@@ -32,6 +32,7 @@ public enum K
     vc_ciou_f32, vc_ciou_bwd_f32, vc_box_iou_matrix_f32,
     vc_dfl_decode_f32, vc_dfl_decode_bwd_f32, vc_dfl_loss_f32, vc_dfl_loss_bwd_f32,
     vc_assigner_metrics_f32,
+    vc_augment_batch_u8,
 }
 
 /// <summary>One kernel: the kernels/*.cu file (= PTX module) it lives in, its entry name, its parameter kinds.</summary>
@@ -100,7 +101,8 @@ public static class KernelTable
         ("dfl", K.vc_dfl_decode_bwd_f32, "PPPlil"),
         ("dfl", K.vc_dfl_loss_f32, "PPPPlil"),
         ("dfl", K.vc_dfl_loss_bwd_f32, "PPPPPlil"),
-        ("assigner", K.vc_assigner_metrics_f32, "PPPPPPPPPiiiifff"));
+        ("assigner", K.vc_assigner_metrics_f32, "PPPPPPPPPiiiifff"),
+        ("augment", K.vc_augment_batch_u8, "PPPPiii"));
 
     public static IEnumerable<string> Modules => All.Select(k => k.Module).Distinct();
 

@@ -61,16 +61,26 @@ public static class DetectAugment
     public static void FlipLR(Mat image, List<PixelBox> boxes)
     {
         Cv2.Flip(image, image, FlipMode.Y);
-        float w = image.Cols;
-        for (int i = 0; i < boxes.Count; i++) { var b = boxes[i]; boxes[i] = b with { X1 = w - b.X2, X2 = w - b.X1 }; }
+        FlipBoxesLR(boxes, image.Cols);
     }
 
     /// <summary>Mirror up-down in place (image and boxes).</summary>
     public static void FlipUD(Mat image, List<PixelBox> boxes)
     {
         Cv2.Flip(image, image, FlipMode.X);
-        float h = image.Rows;
-        for (int i = 0; i < boxes.Count; i++) { var b = boxes[i]; boxes[i] = b with { Y1 = h - b.Y2, Y2 = h - b.Y1 }; }
+        FlipBoxesUD(boxes, image.Rows);
+    }
+
+    /// <summary>The box half of <see cref="FlipLR"/> for an image <paramref name="width"/> wide.</summary>
+    public static void FlipBoxesLR(List<PixelBox> boxes, float width)
+    {
+        for (int i = 0; i < boxes.Count; i++) { var b = boxes[i]; boxes[i] = b with { X1 = width - b.X2, X2 = width - b.X1 }; }
+    }
+
+    /// <summary>The box half of <see cref="FlipUD"/> for an image <paramref name="height"/> tall.</summary>
+    public static void FlipBoxesUD(List<PixelBox> boxes, float height)
+    {
+        for (int i = 0; i < boxes.Count; i++) { var b = boxes[i]; boxes[i] = b with { Y1 = height - b.Y2, Y2 = height - b.Y1 }; }
     }
 
     /// <summary>
@@ -118,12 +128,18 @@ public static class DetectAugment
     /// matrix, used by the area test of <see cref="BoxCandidate"/>.</summary>
     public static Mat ApplyPerspective(Mat image, List<PixelBox> boxes, double[] m, double scale, int outW, int outH, bool perspective)
     {
-        bool identity = m[0] == 1 && m[1] == 0 && m[2] == 0 && m[3] == 0 && m[4] == 1 && m[5] == 0 && m[6] == 0 && m[7] == 0 && m[8] == 1;
-        Mat dst;
-        if (outW == image.Cols && outH == image.Rows && identity) dst = image.Clone();
-        else dst = perspective ? Warp.WarpPerspective(image, m, outW, outH) : Warp.WarpAffine(image, m, outW, outH);
+        var dst = WarpImage(image, m, outW, outH, perspective);
         TransformBoxes(boxes, m, scale, outW, outH, perspective);
         return dst;
+    }
+
+    /// <summary>The image half of <see cref="ApplyPerspective"/>: a copy for the identity at the same size (which is
+    /// also what the warp gives), else <see cref="Warp"/>'s affine or perspective warp with border 114.</summary>
+    public static Mat WarpImage(Mat image, double[] m, int outW, int outH, bool perspective)
+    {
+        bool identity = m[0] == 1 && m[1] == 0 && m[2] == 0 && m[3] == 0 && m[4] == 1 && m[5] == 0 && m[6] == 0 && m[7] == 0 && m[8] == 1;
+        if (outW == image.Cols && outH == image.Rows && identity) return image.Clone();
+        return perspective ? Warp.WarpPerspective(image, m, outW, outH) : Warp.WarpAffine(image, m, outW, outH);
     }
 
     /// <summary>Maps boxes through their corners, clips them to the output and keeps the candidates.</summary>

@@ -1,3 +1,4 @@
+using VisionCuda.Backends;
 using VisionCuda.Vision.Loading;
 
 namespace VisionCuda.Vision.Detection;
@@ -32,14 +33,25 @@ public sealed class DetectionBatch : IDisposable
     private readonly BufferPool? _pool;
     private float[]? _images;
 
-    internal DetectionBatch(float[] images, int count, int height, int width, float[] targets, int[] indices, ImageInfo[] info,
-        long epoch, int batchIndex, BufferPool? pool)
+    internal DetectionBatch(float[]? images, int count, int height, int width, float[] targets, int[] indices, ImageInfo[] info,
+        long epoch, int batchIndex, BufferPool? pool, AugmentBatchPlan? plan = null)
     {
         _images = images; Count = count; Height = height; Width = width; Targets = targets; Indices = indices; Info = info;
-        Epoch = epoch; BatchIndex = batchIndex; _pool = pool;
+        Epoch = epoch; BatchIndex = batchIndex; _pool = pool; Plan = plan;
     }
 
-    public float[] Images => _images ?? throw new ObjectDisposedException(nameof(DetectionBatch));
+    /// <summary>The finished float images; a batch built for the device (<see cref="Plan"/>) has none.</summary>
+    public float[] Images => _images ?? throw (Plan != null
+        ? new InvalidOperationException("this batch is augmented on the device: use ToTensor(backend)")
+        : new ObjectDisposedException(nameof(DetectionBatch)));
+
+    /// <summary>Set when the loader left the warp, blend, HSV, flips and float conversion to the backend
+    /// (<see cref="DetectionLoaderOptions.DeviceAugment"/>).</summary>
+    public AugmentBatchPlan? Plan { get; }
+
+    /// <summary>The images [Count, 3, Height, Width] on <paramref name="backend"/>: uploaded as they are, or built there
+    /// from the <see cref="Plan"/>.</summary>
+    public Tensor ToTensor(IBackend backend) => Plan != null ? Plan.Materialize(backend) : Tensor.FromArray(Images, Shape, backend);
     public int Count { get; }
     public int Channels => 3;
     public int Height { get; }
@@ -74,7 +86,8 @@ public sealed class DetectionBatch : IDisposable
     public void Dispose()
     {
         var images = Interlocked.Exchange(ref _images, null);
-        _pool?.Return(images);
+        if (images != null) _pool?.Return(images);
+        Plan?.Dispose();
     }
 }
 
@@ -112,6 +125,12 @@ public sealed record DetectionLoaderOptions
 
     public int Stride { get; init; } = 32;
     public float Pad { get; init; } = 0.5f;
+
+    /// <summary>Train batches carry an <see cref="AugmentBatchPlan"/> instead of float images: the loader does the
+    /// decoding, resizing, mosaic composition, all random draws and the boxes, and <see cref="DetectionBatch.ToTensor"/>
+    /// runs the warp, mixup, HSV, flips and float conversion on the backend (bitwise the same images). Only with
+    /// <see cref="Augment"/>.</summary>
+    public bool DeviceAugment { get; init; }
 
     /// <summary>Keep resized images in memory (Ultralytics cache=ram).</summary>
     public bool CacheImages { get; init; }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using OpenCvSharp;
+using VisionCuda.Backends;
 using VisionCuda.Random;
 using VisionCuda.Vision.Data;
 using VisionCuda.Vision.Imaging;
@@ -16,6 +17,11 @@ namespace VisionCuda.Vision.Detection;
 /// letterbox to S and random perspective; then mixup (probability mixup, a second sample through the same steps),
 /// HSV, flipud, fliplr. Mosaic and mixup are off in the last close_mosaic epochs. Val: resize (longer side S, area
 /// when shrinking) and letterbox without enlarging, to S x S or the batch's rect shape.
+///
+/// Each train sample is first a <see cref="SampleRecipe"/>: every draw made, boxes final, canvases composed, pixels
+/// pending. The Cpu path renders it here (Warp, Blend, HsvAugment, flips, /255); with
+/// <see cref="DetectionLoaderOptions.DeviceAugment"/> the batch instead carries an <see cref="AugmentBatchPlan"/> and the
+/// backend's AugmentBatch renders it (same bytes), which takes the per-pixel work off the loader's threads.
 ///
 /// Determinism: the epoch's order is a pure function of (seed, epoch); the sample at position p draws everything
 /// (mosaic partners included) from Philox (seed, epoch, p, Augment), and the mixup partner's own pipeline from
@@ -83,7 +89,7 @@ public sealed class DetectionLoader
             createSlot: NewSlot,
             processSample: (slot, k) => ProcessSample(slot, k, order, epoch),
             finish: slot => Finish(slot, order, epoch),
-            abandon: slot => Pool.Return(slot.Images));
+            abandon: Abandon);
         foreach (var batch in pipeline.Run(order.Length, BatchCount, Options.BatchSize, Options.Workers, Options.Prefetch,
                      "visioncuda-detect-loader", cancellationToken))
             yield return batch;
@@ -135,12 +141,15 @@ public sealed class DetectionLoader
             (Options.Warn ?? (m => Console.Error.WriteLine(m)))($"WARNING skipping image {Dataset.Describe(index)}: {e.Message}");
     }
 
-    /// <summary>The train pipeline up to (not including) mixup: mosaic or letterbox, then random perspective.</summary>
-    private Mat PreTransform(int index, long epoch, ref RandomStream rng, List<PixelBox> boxes)
+    /// <summary>The train pipeline up to (not including) mixup: mosaic or letterbox, then the draws of random
+    /// perspective; the boxes are mapped, the image warp is left pending.</summary>
+    private PendingWarp PreTransform(int index, long epoch, ref RandomStream rng, List<PixelBox> boxes)
     {
         var o = Options.Augmentation;
         int s = Imgsz;
         bool mosaic = rng.NextFloat() < o.Mosaic && MosaicActive(epoch);
+        Mat canvas;
+        int border;
         if (mosaic)
         {
             int xc = (int)rng.Uniform((double)(s / 2), 2.0 * s - s / 2);
@@ -151,33 +160,52 @@ public sealed class DetectionLoader
             {
                 parts[0] = LoadResized(index);
                 for (int i = 1; i < 4; i++) parts[i] = LoadPartner(partners[i - 1], index);
-                using var canvas = DetectAugment.Mosaic4(parts.Select(p => p.Image).ToArray(), parts.Select(p => p.Boxes.ToList()).ToArray(), s, xc, yc, boxes);
-                return DetectAugment.RandomPerspective(canvas, boxes, o, -s / 2, -s / 2, ref rng);
+                canvas = DetectAugment.Mosaic4(parts.Select(p => p.Image).ToArray(), parts.Select(p => p.Boxes.ToList()).ToArray(), s, xc, yc, boxes);
             }
             finally
             {
                 foreach (var p in parts) if (p != null) Release(p);
             }
+            border = -s / 2;
         }
-        var r = LoadResized(index);
+        else
+        {
+            var r = LoadResized(index);
+            try
+            {
+                var list = r.Boxes.ToList();
+                canvas = DetectAugment.Letterbox(r.Image, s, s, list, out _, scaleup: true);
+                boxes.AddRange(list);
+            }
+            finally
+            {
+                Release(r);
+            }
+            border = 0;
+        }
         try
         {
-            var list = r.Boxes.ToList();
-            using var boxed = DetectAugment.Letterbox(r.Image, s, s, list, out _, scaleup: true);
-            boxes.AddRange(list);
-            return DetectAugment.RandomPerspective(boxed, boxes, o, 0, 0, ref rng);
+            // DetectAugment.RandomPerspective, split into its draws + boxes (here) and its image warp (pending).
+            int outW = canvas.Cols + 2 * border, outH = canvas.Rows + 2 * border;
+            var m = DetectAugment.PerspectiveMatrix(canvas.Cols, canvas.Rows, outW, outH, o, ref rng, out double scale);
+            DetectAugment.TransformBoxes(boxes, m, scale, outW, outH, o.Perspective != 0);
+            return new PendingWarp(canvas, m, o.Perspective != 0, outW, outH);
         }
-        finally
+        catch
         {
-            Release(r);
+            canvas.Dispose();
+            throw;
         }
     }
 
-    private Mat TrainSample(int index, long epoch, int position, List<PixelBox> boxes)
+    /// <summary>Every draw of one training sample (mosaic/letterbox, perspective, mixup, HSV, flips) and its final
+    /// boxes; the pixels are left to <see cref="SampleRecipe.Render"/> (Cpu) or the backend (device plans).</summary>
+    private SampleRecipe TrainSample(int index, long epoch, int position, List<PixelBox> boxes)
     {
         var o = Options.Augmentation;
         var rng = new RandomStream(Options.Seed, epoch, position, RandomPurpose.Augment);
         var img = PreTransform(index, epoch, ref rng, boxes);
+        PendingWarp? img2 = null;
         try
         {
             bool mix = rng.NextFloat() < o.Mixup && MosaicActive(epoch);
@@ -187,7 +215,6 @@ public sealed class DetectionLoader
             {
                 var rng2 = new RandomStream(Options.Seed, epoch, position, RandomPurpose.Mixup);
                 var boxes2 = new List<PixelBox>();
-                Mat img2;
                 try
                 {
                     img2 = PreTransform(partner, epoch, ref rng2, boxes2);
@@ -199,20 +226,20 @@ public sealed class DetectionLoader
                     boxes2.Clear();
                     img2 = PreTransform(index, epoch, ref rng2, boxes2);
                 }
-                using (img2)
-                {
-                    DetectAugment.Blend(img, img2, r);
-                    boxes.AddRange(boxes2);
-                }
+                boxes.AddRange(boxes2);
             }
-            HsvAugment.Apply(img, o.HsvH, o.HsvS, o.HsvV, ref rng);
-            if (rng.NextFloat() < o.Flipud) DetectAugment.FlipUD(img, boxes);
-            if (rng.NextFloat() < o.Fliplr) DetectAugment.FlipLR(img, boxes);
-            return img;
+            var (rh, rs, rv) = HsvAugment.DrawGains(o.HsvH, o.HsvS, o.HsvV, ref rng);
+            bool hsv = !(o.HsvH == 0 && o.HsvS == 0 && o.HsvV == 0);
+            bool flipUD = rng.NextFloat() < o.Flipud;
+            if (flipUD) DetectAugment.FlipBoxesUD(boxes, img.OutHeight);
+            bool flipLR = rng.NextFloat() < o.Fliplr;
+            if (flipLR) DetectAugment.FlipBoxesLR(boxes, img.OutWidth);
+            return new SampleRecipe(img, img2, r, hsv, rh, rs, rv, flipUD, flipLR);
         }
         catch
         {
             img.Dispose();
+            img2?.Dispose();
             throw;
         }
     }
@@ -243,24 +270,32 @@ public sealed class DetectionLoader
         var boxes = new List<PixelBox>();
         try
         {
-            Mat img;
+            Mat? img = null;
             ImageInfo info;
             if (Options.Augment)
             {
-                img = TrainSample(index, epoch, position, boxes);
+                var recipe = TrainSample(index, epoch, position, boxes);
+                if (recipe.Width != slot.Width || recipe.Height != slot.Height)
+                {
+                    recipe.Dispose();
+                    throw new InvalidOperationException($"augmented image is {recipe.Width}x{recipe.Height}, expected {slot.Width}x{slot.Height}");
+                }
                 var (w0, h0) = Dataset.ImageSize(index);
-                info = new ImageInfo(Dataset.Describe(index), w0, h0, w0 > 0 ? (float)img.Cols / w0 : 1, h0 > 0 ? (float)img.Rows / h0 : 1, 0, 0);
+                info = new ImageInfo(Dataset.Describe(index), w0, h0, w0 > 0 ? (float)recipe.Width / w0 : 1, h0 > 0 ? (float)recipe.Height / h0 : 1, 0, 0);
+                if (slot.Recipes != null) slot.Recipes[k] = recipe;
+                else using (recipe) img = recipe.Render();
             }
             else
             {
                 img = ValSample(index, slot.Height, slot.Width, boxes, out info);
             }
-            using (img)
-            {
-                if (img.Rows != slot.Height || img.Cols != slot.Width || img.Type() != MatType.CV_8UC3)
-                    throw new InvalidOperationException($"augmented image is {img.Cols}x{img.Rows} {img.Type()}, expected {slot.Width}x{slot.Height} RGB");
-                ChwConverter.ToChw(img, slot.Images.AsSpan(k * slot.SampleSize, slot.SampleSize), Normalization.None);
-            }
+            if (img != null)
+                using (img)
+                {
+                    if (img.Rows != slot.Height || img.Cols != slot.Width || img.Type() != MatType.CV_8UC3)
+                        throw new InvalidOperationException($"augmented image is {img.Cols}x{img.Rows} {img.Type()}, expected {slot.Width}x{slot.Height} RGB");
+                    ChwConverter.ToChw(img, slot.Images!.AsSpan(k * slot.SampleSize, slot.SampleSize), Normalization.None);
+                }
             var yolo = new YoloBox[boxes.Count];
             for (int i = 0; i < yolo.Length; i++) yolo[i] = boxes[i].ToYolo(slot.Width, slot.Height);
             slot.Boxes[k] = yolo;
@@ -275,26 +310,62 @@ public sealed class DetectionLoader
 
     // ---------------------------------------------------------------- batches
 
+    /// <summary>Whether this loader hands out <see cref="AugmentBatchPlan"/>s (train batches for the device).</summary>
+    private bool Planned => Options.DeviceAugment && Options.Augment;
+
     private Slot NewSlot(int b, int count)
     {
         var (h, w) = BatchShape(b);
-        return new Slot(b, count, h, w, Pool);
+        return new Slot(b, count, h, w, Pool, Planned);
     }
 
-    private DetectionBatch? Finish(Slot slot, int[] order, long epoch)
+    private void Abandon(Slot slot)
+    {
+        Pool.Return(slot.Images);
+        if (slot.Recipes != null) foreach (var r in slot.Recipes) r?.Dispose();
+    }
+
+    /// <summary>The images of a batch: the finished floats (Cpu path), or the plan the backend finishes.</summary>
+    private (float[]? Images, AugmentBatchPlan? Plan) CollectImages(Slot slot, int ok)
     {
         int n = slot.Count, size = slot.SampleSize;
-        int ok = 0;
-        for (int k = 0; k < n; k++) if (!slot.Failed[k]) ok++;
-        if (ok == 0) { Pool.Return(slot.Images); return null; }
-        float[] images = slot.Images;
+        if (slot.Recipes != null)
+        {
+            long bytes = 0;
+            for (int k = 0; k < n; k++) if (!slot.Failed[k]) bytes += slot.Recipes[k]!.Bytes;
+            if (bytes > Array.MaxLength) throw new InvalidOperationException($"a batch of {bytes} source bytes is too large for one plan; lower the batch size");
+            var sources = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Max(1, bytes));
+            var rows = new AugmentImage[ok];
+            long offset = 0;
+            for (int k = 0, j = 0; k < n; k++)
+            {
+                if (slot.Failed[k]) continue;
+                var recipe = slot.Recipes[k]!;
+                rows[j++] = recipe.Describe(sources, offset);
+                offset += recipe.Bytes;
+                recipe.Dispose();
+                slot.Recipes[k] = null;
+            }
+            return (null, new AugmentBatchPlan(sources, bytes, rows, slot.Height, slot.Width));
+        }
+        float[] images = slot.Images!;
         if (ok < n)
         {
             images = Pool.Rent(ok * size);
             for (int k = 0, j = 0; k < n; k++)
-                if (!slot.Failed[k]) slot.Images.AsSpan(k * size, size).CopyTo(images.AsSpan(j++ * size, size));
+                if (!slot.Failed[k]) slot.Images!.AsSpan(k * size, size).CopyTo(images.AsSpan(j++ * size, size));
             Pool.Return(slot.Images);
         }
+        return (images, null);
+    }
+
+    private DetectionBatch? Finish(Slot slot, int[] order, long epoch)
+    {
+        int n = slot.Count;
+        int ok = 0;
+        for (int k = 0; k < n; k++) if (!slot.Failed[k]) ok++;
+        if (ok == 0) { Abandon(slot); return null; }
+        var (images, plan) = CollectImages(slot, ok);
         var indices = new int[ok];
         var info = new ImageInfo[ok];
         int targets = 0;
@@ -312,7 +383,7 @@ public sealed class DetectionLoader
             }
             j++;
         }
-        return new DetectionBatch(images, ok, slot.Height, slot.Width, t, indices, info, epoch, slot.Batch, Pool);
+        return new DetectionBatch(images, ok, slot.Height, slot.Width, t, indices, info, epoch, slot.Batch, Pool, plan);
     }
 
     /// <summary>Ultralytics' set_rectangle: sort by aspect ratio h/w, per batch shape = ceil(shape * S / stride + pad) * stride.</summary>
@@ -351,15 +422,18 @@ public sealed class DetectionLoader
     private sealed class Slot
     {
         public readonly int Batch, Count, Height, Width, SampleSize;
-        public readonly float[] Images;
+        public readonly float[]? Images;
+        public readonly SampleRecipe?[]? Recipes;
         public readonly bool[] Failed;
         public readonly YoloBox[]?[] Boxes;
         public readonly ImageInfo[] Info;
 
-        public Slot(int batch, int count, int height, int width, BufferPool pool)
+        /// <summary>A planned slot keeps each sample's recipe instead of rendering it into float images.</summary>
+        public Slot(int batch, int count, int height, int width, BufferPool pool, bool planned)
         {
             Batch = batch; Count = count; Height = height; Width = width; SampleSize = 3 * height * width;
-            Images = pool.Rent(count * SampleSize);
+            if (planned) Recipes = new SampleRecipe?[count];
+            else Images = pool.Rent(count * SampleSize);
             Failed = new bool[count];
             Boxes = new YoloBox[]?[count];
             Info = new ImageInfo[count];

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VisionCuda.Backends;
 using VisionCuda.Vision.Data;
 
 namespace VisionCuda.Vision.Detection;
@@ -33,28 +34,20 @@ public static class HsvAugment
     /// <summary>Draws the three gains from <paramref name="rng"/> (always three draws) and applies them in place.</summary>
     public static void Apply(Mat image, float hgain, float sgain, float vgain, ref RandomStream rng)
     {
-        float rh = rng.Uniform(-1f, 1f) * hgain, rs = rng.Uniform(-1f, 1f) * sgain, rv = rng.Uniform(-1f, 1f) * vgain;
+        var (rh, rs, rv) = DrawGains(hgain, sgain, vgain, ref rng);
         if (hgain == 0 && sgain == 0 && vgain == 0) return;
         ApplyGains(image, rh, rs, rv);
     }
 
-    /// <summary>The three look-up tables for gains r (hue, saturation, value), as Ultralytics builds them.</summary>
-    public static (byte[] Hue, byte[] Sat, byte[] Val) Tables(float rh, float rs, float rv)
+    /// <summary>The three draws of <see cref="Apply"/>: r = U(-1, 1) * gain for hue, saturation, value.</summary>
+    public static (float Rh, float Rs, float Rv) DrawGains(float hgain, float sgain, float vgain, ref RandomStream rng)
     {
-        var hue = new byte[256];
-        var sat = new byte[256];
-        var val = new byte[256];
-        for (int x = 0; x < 256; x++)
-        {
-            double h = (x + (double)rh * 180) % 180;
-            if (h < 0) h += 180;
-            hue[x] = (byte)(int)h;
-            sat[x] = (byte)(int)Math.Clamp(x * (rs + 1.0), 0, 255);
-            val[x] = (byte)(int)Math.Clamp(x * (rv + 1.0), 0, 255);
-        }
-        sat[0] = 0;
-        return (hue, sat, val);
+        float rh = rng.Uniform(-1f, 1f) * hgain, rs = rng.Uniform(-1f, 1f) * sgain, rv = rng.Uniform(-1f, 1f) * vgain;
+        return (rh, rs, rv);
     }
+
+    /// <summary>The three look-up tables for gains r (hue, saturation, value), as Ultralytics builds them.</summary>
+    public static (byte[] Hue, byte[] Sat, byte[] Val) Tables(float rh, float rs, float rv) => AugmentMath.HsvTables(rh, rs, rv);
 
     /// <summary>Applies given gains (r, not 1 + r) in place on an RGB image.</summary>
     public static unsafe void ApplyGains(Mat image, float rh, float rs, float rv)

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VisionCuda.Backends;
 
 namespace VisionCuda.Vision.Detection;
 
@@ -25,11 +26,9 @@ public static class Warp
         if (m.Length < 6) throw new ArgumentException("an affine matrix has 6 values", nameof(m));
         CheckSource(src);
         var dst = new Mat(dstHeight, dstWidth, src.Type(), Scalar.All(border));
-        // Invert exactly as OpenCV does, so sample positions round the same way.
-        double det = m[0] * m[4] - m[1] * m[3];
-        det = det != 0 ? 1.0 / det : 0;
-        double i0 = m[4] * det, i1 = -m[1] * det, i3 = -m[3] * det, i4 = m[0] * det;
-        double i2 = -i0 * m[2] - i1 * m[5], i5 = -i3 * m[2] - i4 * m[5];
+        // Invert exactly as OpenCV does, so sample positions round the same way (the same code the backends' op uses).
+        var inv = AugmentMath.InvertAffine(m);
+        double i0 = inv[0], i1 = inv[1], i2 = inv[2], i3 = inv[3], i4 = inv[4], i5 = inv[5];
         var adelta = new int[dstWidth];
         var bdelta = new int[dstWidth];
         for (int x = 0; x < dstWidth; x++)
@@ -84,11 +83,7 @@ public static class Warp
     }
 
     /// <summary>cvRound: nearest, ties to even, saturated to int.</summary>
-    private static int RoundToInt(double v)
-    {
-        double r = Math.Round(v, MidpointRounding.ToEven);
-        return r >= int.MaxValue ? int.MaxValue : r <= int.MinValue ? int.MinValue : (int)r;
-    }
+    private static int RoundToInt(double v) => AugmentMath.RoundToInt(v);
 
     /// <summary>Bilinear tap in fixed point: position X, Y in 1/32 pixel; weights in 1/32768 (OpenCV's remap
     /// tables for INTER_LINEAR, whose entries are exact so no sum correction is needed).</summary>
@@ -146,18 +141,7 @@ public static class Warp
     }
 
     /// <summary>Inverse of a row-major 3x3 matrix; false when singular.</summary>
-    public static bool Invert3x3(ReadOnlySpan<double> m, Span<double> inv)
-    {
-        double a = m[0], b = m[1], c = m[2], d = m[3], e = m[4], f = m[5], g = m[6], h = m[7], i = m[8];
-        double A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
-        double det = a * A + b * B + c * C;
-        if (det == 0 || !double.IsFinite(det)) return false;
-        double r = 1.0 / det;
-        inv[0] = A * r; inv[1] = -(b * i - c * h) * r; inv[2] = (b * f - c * e) * r;
-        inv[3] = B * r; inv[4] = (a * i - c * g) * r; inv[5] = -(a * f - c * d) * r;
-        inv[6] = C * r; inv[7] = -(a * h - b * g) * r; inv[8] = (a * e - b * d) * r;
-        return true;
-    }
+    public static bool Invert3x3(ReadOnlySpan<double> m, Span<double> inv) => AugmentMath.Invert3x3(m, inv);
 
     /// <summary>Row-major 3x3 product a * b.</summary>
     public static double[] Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

@@ -121,6 +121,7 @@ public sealed class DetectTrainer
             Stride = model.MaxStride,
             CacheImages = o.CacheImages,
             Warn = warn,
+            DeviceAugment = AugmentBatchPlan.PreferredFor(backend),
         });
         bool mosaicOn = augment.Mosaic > 0 || augment.Mixup > 0;
         DetectionLoader? trainLoader = null;
@@ -202,7 +203,7 @@ public sealed class DetectTrainer
                 DetectionLossResult r;
                 using (var scope = DisposeScope.Enter())
                 {
-                    var x = Tensor.FromArray(b.Images, b.Shape, backend);
+                    var x = b.ToTensor(backend);
                     var levels = model.ForwardLevels(x);
                     phases.Lap(PhaseTimer.Forward);
                     r = criterion.Compute(levels, DetectionTargets.FromRows(b.Targets), b.Height, b.Width);
