@@ -15,11 +15,11 @@
 //    two Int32 words (storages are Float32/Int32): mask is [n, words], words = ceil(n / 32), row-major. Blocks with
 //    colBlock < rowBlock hold no later boxes and return at once: the lower triangle of the mask is never written and
 //    never read.
-// 2. vc_nms_reduce_f32: one block of 256 threads; removed[words] bits live in dynamic shared memory (4 * words bytes;
-//    the host keeps n <= 32 * 12272 so that they and 8 static bytes fit in 48 KiB). For each word block wb in order,
-//    thread 0 resolves its 32 boxes serially from the diagonal words (a kept box ORs its own row word into the block's
-//    removed word, so later boxes of the same word see it) and appends kept boxes to keep; then all threads OR the
-//    kept rows' later words into removed, in parallel, one word per thread. Two barriers per 32 boxes. The walk stops
+// 2. vc_nms_reduce_f32: one block of 256 threads; the dynamic shared block holds the current word's kept bits, the
+//    kept count and removed[words] (8 + 4 * words bytes; the host keeps n <= 32 * 12272 so that it fits in 48 KiB).
+//    For each word block wb in order, thread 0 resolves its 32 boxes serially from the diagonal words (a kept box
+//    ORs its own row word into the block's removed word, so later boxes of the same word see it) and appends kept
+//    boxes to keep; then all threads OR the kept rows' later words into removed, in parallel, one word per thread. Two barriers per 32 boxes. The walk stops
 //    after maxKeep kept boxes; keepCount[0] gets the count.
 #include "common.cuh"
 
@@ -90,9 +90,16 @@ VC_REGISTER(vc_nms_mask_f32);
 
 VC_KERNEL vc_nms_reduce_f32(const int* mask, int n, int words, int maxKeep, int* keep, int* keepCount)
 {
-    VC_DYNAMIC_SHARED(unsigned, removed);
-    VC_SHARED(unsigned, blockKept, [1]);
-    VC_SHARED(int, kept, [1]);
+    // blockKept and kept are written by thread 0 and read by all threads after the barrier. As function-static
+    // __shared__ scalars, clang-14 hoisted the other threads' loads of them above bar.sync (it sees the internal,
+    // never-escaping globals as untouched by the barrier call, then partially-redundant-load-eliminates across it),
+    // so those threads ORed stale kept bits: the real H200 kept more boxes than the Cpu backend while the emulator
+    // agreed. They now live at the head of the dynamic (extern) shared block, which no such analysis can prove
+    // private: [blockKept, kept, removed[words]].
+    VC_DYNAMIC_SHARED(unsigned, shm);
+    unsigned* const blockKept = shm;
+    int* const kept = reinterpret_cast<int*>(shm + 1);
+    unsigned* const removed = shm + 2;
     int t = (int)threadIdx.x;
     for (int w = t; w < words; w += (int)blockDim.x) removed[w] = 0u;
     if (t == 0) kept[0] = 0;

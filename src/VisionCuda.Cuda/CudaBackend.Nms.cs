@@ -10,7 +10,7 @@ public sealed partial class CudaBackend
 {
     private const int NmsTile = 64;          // boxes per mask block, each way (nms.cu's NMS_TILE)
     private const int NmsReduceThreads = 256;
-    private const int NmsMaxWords = 12272;    // removed bits + 8 static bytes within 48 KiB of shared memory: n <= 392,704
+    private const int NmsMaxWords = 12272;    // kept bits, count and removed bits within 48 KiB of shared memory: n <= 392,704
 
     public void NmsRanked(Storage boxes, Storage? classes, int n, float iouCut, int maxKeep, Storage keep, Storage keepCount)
     {
@@ -26,7 +26,7 @@ public sealed partial class CudaBackend
                 Launch(K.vc_nms_mask_f32, blocks, blocks, 1, NmsTile, 0,
                     P(boxes), P(classes, optional: true), n, words, iouCut, P(mask));
             }
-            Launch(K.vc_nms_reduce_f32, 1, 1, 1, NmsReduceThreads, (uint)Math.Max(4, 4 * words),
+            Launch(K.vc_nms_reduce_f32, 1, 1, 1, NmsReduceThreads, (uint)(8 + 4 * words),
                 P(mask), n, words, Math.Max(0, maxKeep), P(keep), P(keepCount));
         }
         finally
