@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Conv;
 using VisionCuda.Cpu.Gemm;
@@ -89,6 +90,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Conv2dForward(in Conv2dGeometry g, Storage x, Storage w, Storage? bias, Storage y)
     {
+        using var profiled = Profile is null ? default : Time(CpuOpProfile.ConvKey("fwd", g));
         g.Validate();
         ForwardCore(g, P(x), P(w), bias is null ? null : P(bias), P(y), Micro.Wide);
     }
@@ -159,6 +161,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Conv2dBackwardData(in Conv2dGeometry g, Storage dy, Storage w, Storage dx)
     {
+        using var profiled = Profile is null ? default : Time(CpuOpProfile.ConvKey("bwdX", g));
         g.Validate();
         var geo = g;
         bool wide = Micro.Wide;
@@ -244,6 +247,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Conv2dBackwardWeight(in Conv2dGeometry g, Storage x, Storage dy, Storage dw, Storage? dbias)
     {
+        using var profiled = Profile is null ? default : Time(CpuOpProfile.ConvKey("bwdW", g));
         g.Validate();
         var geo = g;
         bool wide = Micro.Wide;

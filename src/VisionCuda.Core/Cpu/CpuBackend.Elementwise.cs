@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using System.Numerics.Tensors;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Kernels;
@@ -11,6 +12,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Unary(UnaryOp op, Storage x, Storage y, long count, float a = 0f, float b = 0f)
     {
+        using var profiled = Profile is null ? default : Time("unary." + op);
         float* px = P(x), py = P(y);
         CpuParallel.For(Threads, count, CpuParallel.ElementGrain, (s, e) => UnaryChunk(op, px + s, py + s, (int)(e - s), a, b));
     }
@@ -66,6 +68,7 @@ public sealed unsafe partial class CpuBackend
 
     public void UnaryBackward(UnaryOp op, Storage x, Storage y, Storage dy, Storage dx, long count, float a = 0f, float b = 0f)
     {
+        using var profiled = Profile is null ? default : Time("unary.bwd." + op);
         float* px = P(x), py = P(y), pdy = P(dy), pdx = P(dx);
         CpuParallel.For(Threads, count, CpuParallel.ElementGrain,
             (s, e) => UnaryBackwardChunk(op, px + s, py + s, pdy + s, pdx + s, (int)(e - s), a, b));
@@ -110,6 +113,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Binary(BinaryOp op, Storage a, Storage b, Storage y, BroadcastPlan plan)
     {
+        using var profiled = Profile is null ? default : Time("binary." + op);
         float* pa = P(a), pb = P(b), py = P(y);
         long count = plan.Count;
         var contiguous = Shapes.ContiguousStrides(plan.OutShape);
