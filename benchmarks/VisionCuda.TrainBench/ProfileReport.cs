@@ -6,7 +6,7 @@ namespace VisionCuda.TrainBench;
 /// <summary>Prints a <see cref="CpuOpProfile"/>: time per op family (the key up to its first space) and the most expensive keys.</summary>
 public static class ProfileReport
 {
-    public static void Print(CpuOpProfile profile, double wallSeconds, int steps, int top = 25)
+    public static void Print(CpuOpProfile profile, double wallSeconds, int steps, int batch, int top = 25)
     {
         var rows = profile.Snapshot();
         double inside = rows.Sum(r => r.Seconds);
@@ -20,7 +20,25 @@ public static class ProfileReport
                 $"    {g.Key,-22} {g.Seconds / steps * 1000,8:F1} {g.Seconds / wallSeconds,7:P1} {g.Calls / (double)steps,8:F0}"));
         Console.WriteLine($"  top {top} keys:");
         foreach (var r in rows.Take(top))
+        {
+            double gflops = ConvFlops(r.Key, batch) * r.Calls / r.Seconds / 1e9;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"    {r.Key,-44} {r.Seconds / steps * 1000,8:F1} {r.Seconds / wallSeconds,7:P1} {r.Calls / (double)steps,6:F0}"));
+                $"    {r.Key,-44} {r.Seconds / steps * 1000,8:F1} {r.Seconds / wallSeconds,7:P1} {r.Calls / (double)steps,6:F0}{(gflops > 0 ? $" {gflops,7:F1} GFLOP/s" : "")}"));
+        }
+    }
+
+    /// <summary>FLOPs of one call of a conv key ("conv.fwd 3x3/s2 16->32 160x160"): 2*N*K*OH*OW*C*R*S (groups 1, "same" padding); 0 for other keys.</summary>
+    public static double ConvFlops(string key, int batch)
+    {
+        var p = key.Split(' ');
+        if (p.Length != 4 || !p[0].StartsWith("conv.", StringComparison.Ordinal) || p[1].Contains("/g", StringComparison.Ordinal)) return 0;
+        var ks = p[1].Split('/');
+        var rs = ks[0].Split('x');
+        int stride = int.Parse(ks[1][1..], CultureInfo.InvariantCulture);
+        var ck = p[2].Split("->");
+        var hw = p[3].Split('x');
+        double oh = Math.Ceiling(int.Parse(hw[0], CultureInfo.InvariantCulture) / (double)stride), ow = Math.Ceiling(int.Parse(hw[1], CultureInfo.InvariantCulture) / (double)stride);
+        return 2.0 * batch * int.Parse(ck[1], CultureInfo.InvariantCulture) * oh * ow * int.Parse(ck[0], CultureInfo.InvariantCulture)
+            * int.Parse(rs[0], CultureInfo.InvariantCulture) * int.Parse(rs[1], CultureInfo.InvariantCulture);
     }
 }

@@ -34,5 +34,5 @@ for (int rep = 0; rep < opts.Repeat; rep++)
     string perPhase = string.Join(", ", TrainStep.PhaseNames.Select((n, p) => string.Create(CultureInfo.InvariantCulture, $"{n} {phases[p] / opts.Steps * 1000:F0} ms")));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"ours: {opts.Batch / median:F2} img/s (median step {median * 1000:F0} ms; mean {opts.Steps * opts.Batch / wall:F2} img/s); phases per step: {perPhase}"));
-    if (profile is not null) ProfileReport.Print(profile, wall, opts.Steps);
+    if (profile is not null) ProfileReport.Print(profile, wall, opts.Steps, opts.Batch, 40);
 }

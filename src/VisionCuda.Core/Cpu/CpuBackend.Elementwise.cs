@@ -24,14 +24,14 @@ public sealed unsafe partial class CpuBackend
         switch (op)
         {
             case UnaryOp.Neg: TensorPrimitives.Negate(sx, sy); break;
-            case UnaryOp.Exp: TensorPrimitives.Exp(sx, sy); break;
+            case UnaryOp.Exp: VectorMap.Run(new ExpMap(), x, y, n); break;
             case UnaryOp.Log: TensorPrimitives.Log(sx, sy); break;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(sx, sy); break;
             case UnaryOp.Abs: TensorPrimitives.Abs(sx, sy); break;
             case UnaryOp.Relu: TensorPrimitives.Max(sx, 0f, sy); break; // Max propagates NaN, like torch.relu
             case UnaryOp.LeakyRelu: VectorMap.Run(new LeakyReluMap(a), x, y, n); break;
-            case UnaryOp.Silu: Silu(x, y, n); break;
-            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(sx, sy); break;
+            case UnaryOp.Silu: VectorMap.Run(new SiluMap(), x, y, n); break;
+            case UnaryOp.Sigmoid: VectorMap.Run(new SigmoidMap(), x, y, n); break;
             case UnaryOp.Tanh: TensorPrimitives.Tanh(sx, sy); break;
             case UnaryOp.Hardswish: VectorMap.Run(new HardswishMap(), x, y, n); break;
             case UnaryOp.Pow: Pow(sx, a, sy); break;
@@ -50,20 +50,6 @@ public sealed unsafe partial class CpuBackend
         else if (a == 0.5f) TensorPrimitives.Sqrt(x, y);
         else if (a == 0f) y.Fill(1f);
         else TensorPrimitives.Pow(x, a, y);
-    }
-
-    /// <summary>y = x * sigmoid(x) through a stack scratch row, so that y may alias x.</summary>
-    private static void Silu(float* x, float* y, int n)
-    {
-        float* s = stackalloc float[ScratchBlock];
-        for (int o = 0; o < n; o += ScratchBlock)
-        {
-            int len = Math.Min(ScratchBlock, n - o);
-            var sx = new ReadOnlySpan<float>(x + o, len);
-            var ss = new Span<float>(s, len);
-            TensorPrimitives.Sigmoid(sx, ss);
-            TensorPrimitives.Multiply(sx, ss, new Span<float>(y + o, len));
-        }
     }
 
     public void UnaryBackward(UnaryOp op, Storage x, Storage y, Storage dy, Storage dx, long count, float a = 0f, float b = 0f)
@@ -85,7 +71,7 @@ public sealed unsafe partial class CpuBackend
             case UnaryOp.Abs: VectorMap.Run(new AbsGrad(), x, y, dy, dx, n); break;
             case UnaryOp.Relu: VectorMap.Run(new ReluGrad(), x, y, dy, dx, n); break;
             case UnaryOp.LeakyRelu: VectorMap.Run(new LeakyReluGrad(a), x, y, dy, dx, n); break;
-            case UnaryOp.Silu: WithScratch(x, dy, dx, n, (sx, ss) => TensorPrimitives.Sigmoid(sx, ss), new SiluGradFromSigmoid()); break;
+            case UnaryOp.Silu: VectorMap.Run(new SiluGrad(), x, y, dy, dx, n); break;
             case UnaryOp.Sigmoid: VectorMap.Run(new SigmoidGrad(), x, y, dy, dx, n); break;
             case UnaryOp.Tanh: VectorMap.Run(new TanhGrad(), x, y, dy, dx, n); break;
             case UnaryOp.Hardswish: VectorMap.Run(new HardswishGrad(), x, y, dy, dx, n); break;

@@ -25,7 +25,7 @@ internal static unsafe class SoftmaxKernel
             TensorPrimitives.Subtract(sy, MathF.Log(sum), sy);
             return;
         }
-        TensorPrimitives.Exp(sy, sy);
+        VecExp.Exp(sy, sy);
         float total = (float)SumKernel.Sum(y, n);
         TensorPrimitives.Divide(sy, total, sy);
     }
@@ -38,7 +38,7 @@ internal static unsafe class SoftmaxKernel
         {
             int len = Math.Min(tmp.Length, v.Length - o);
             var t = tmp[..len];
-            TensorPrimitives.Exp(v.Slice(o, len), t);
+            VecExp.Exp(v.Slice(o, len), t);
             total += TensorPrimitives.Sum<float>(t);
         }
         return (float)total;
@@ -63,7 +63,7 @@ internal static unsafe class SoftmaxKernel
             }
             else
             {
-                TensorPrimitives.Exp(row, row);
+                VecExp.Exp(row, row);
                 TensorPrimitives.Add(sum, row, sum);
             }
         }
@@ -92,7 +92,7 @@ internal static unsafe class SoftmaxKernel
         {
             int len = Math.Min(tmp.Length, v.Length - o);
             var t = tmp[..len];
-            TensorPrimitives.Exp(v.Slice(o, len), t);
+            VecExp.Exp(v.Slice(o, len), t);
             TensorPrimitives.Add(acc.Slice(o, len), t, acc.Slice(o, len));
         }
     }
@@ -111,7 +111,7 @@ internal static unsafe class SoftmaxKernel
             {
                 int len = Math.Min(tmp.Length, n - o);
                 var t = tmp[..len];
-                TensorPrimitives.Exp(sy.Slice(o, len), t);
+                VecExp.Exp(sy.Slice(o, len), t);
                 TensorPrimitives.Multiply(t, total, t);
                 TensorPrimitives.Subtract(sdy.Slice(o, len), t, sdx.Slice(o, len));
             }
@@ -133,7 +133,7 @@ internal static unsafe class SoftmaxKernel
             for (int d = 0; d < dim; d++)
             {
                 long off = (long)d * inner;
-                TensorPrimitives.Exp(new ReadOnlySpan<float>(y + off, inner), tmp);
+                VecExp.Exp(new ReadOnlySpan<float>(y + off, inner), tmp);
                 TensorPrimitives.Multiply(tmp, acc, tmp);
                 TensorPrimitives.Subtract(new ReadOnlySpan<float>(dy + off, inner), tmp, new Span<float>(dx + off, inner));
             }
