@@ -71,10 +71,9 @@ public sealed unsafe partial class CpuBackend
         {
             for (long p = s; p < e; p++)
             {
+                // One pass, x*scale + shift rounded once (FMA) per element; the tail goes through the same vector code.
                 int ch = (int)(p % c);
-                var dst = new Span<float>(y + p * hw, len);
-                TensorPrimitives.Multiply(new ReadOnlySpan<float>(x + p * hw, len), scale[ch], dst);
-                TensorPrimitives.Add(dst, shift[ch], dst);
+                VectorMap.Run(new ScaleShiftMap(scale[ch], shift[ch]), x + p * hw, y + p * hw, len);
             }
         });
     }
