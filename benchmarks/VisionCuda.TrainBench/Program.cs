@@ -5,10 +5,15 @@ using VisionCuda.Cpu.Diagnostics;
 using VisionCuda.TrainBench;
 
 // dotnet run -c Release --project benchmarks/VisionCuda.TrainBench -- [--imgsz 320] [--batch 16] [--nc 5]
-//     [--warmup 3] [--steps 10] [--threads 2] [--model yolov8n.yaml] [--profile] [--repeat 1]
+//     [--warmup 3] [--steps 10] [--threads 2] [--model yolov8n.yaml] [--profile] [--repeat 1] [--data IMAGES]
 // Prints one "ours: ... img/s" line per repeat (median step time of the timed steps), and with --profile the time
-// per op family and the 25 most expensive op keys over the timed steps.
+// per op family and the 40 most expensive op keys over the timed steps. --data N times the data pipeline instead (DataBench).
 var opts = TrainBenchOptions.Parse(args);
+if (opts.DataImages > 0)
+{
+    DataBench.Run(opts, opts.DataImages);
+    return;
+}
 var backend = new CpuBackend(opts.Threads);
 using var step = new TrainStep(backend, opts);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

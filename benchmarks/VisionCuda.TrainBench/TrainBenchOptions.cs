@@ -16,6 +16,9 @@ public sealed record TrainBenchOptions
     public int BoxesPerImage { get; init; } = 4;
     public bool Profile { get; init; }
 
+    /// <summary>When above 0, time the data pipeline on this many images instead of training steps.</summary>
+    public int DataImages { get; init; }
+
     public static TrainBenchOptions Parse(string[] args)
     {
         var o = new TrainBenchOptions();
@@ -37,6 +40,7 @@ public sealed record TrainBenchOptions
                 "--threads" => o with { Threads = N() },
                 "--repeat" => o with { Repeat = N() },
                 "--boxes" => o with { BoxesPerImage = N() },
+                "--data" => o with { DataImages = N() },
                 _ => throw new ArgumentException($"unknown option {a}"),
             };
         }
