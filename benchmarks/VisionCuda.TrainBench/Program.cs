@@ -5,7 +5,7 @@ using VisionCuda.Cpu.Diagnostics;
 using VisionCuda.TrainBench;
 
 // dotnet run -c Release --project benchmarks/VisionCuda.TrainBench -- [--imgsz 320] [--batch 16] [--nc 5]
-//     [--warmup 3] [--steps 10] [--threads 2] [--model yolov8n.yaml] [--profile] [--repeat 1] [--data IMAGES]
+//     [--warmup 3] [--steps 10] [--threads 2] [--model yolov8n.yaml] [--profile] [--repeat 1] [--data IMAGES] [--convs]
 // Prints one "ours: ... img/s" line per repeat (median step time of the timed steps), and with --profile the time
 // per op family and the 40 most expensive op keys over the timed steps. --data N times the data pipeline instead (DataBench).
 var opts = TrainBenchOptions.Parse(args);
@@ -15,6 +15,11 @@ if (opts.DataImages > 0)
     return;
 }
 var backend = new CpuBackend(opts.Threads);
+if (opts.Convs)
+{
+    ConvShapesBench.Run(backend, opts.Batch, Math.Max(3, opts.Steps));
+    return;
+}
 using var step = new TrainStep(backend, opts);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"model {opts.Model} nc {opts.Nc}, imgsz {opts.Imgsz}, batch {opts.Batch}, threads {backend.Threads}, {step.ParameterCount:N0} parameters; warm-up {opts.Warmup}, timed {opts.Steps}"));

@@ -19,6 +19,9 @@ public sealed record TrainBenchOptions
     /// <summary>When above 0, time the data pipeline on this many images instead of training steps.</summary>
     public int DataImages { get; init; }
 
+    /// <summary>Time the yolov8n conv layers one by one (ConvShapesBench) instead of training steps.</summary>
+    public bool Convs { get; init; }
+
     public static TrainBenchOptions Parse(string[] args)
     {
         var o = new TrainBenchOptions();
@@ -26,6 +29,7 @@ public sealed record TrainBenchOptions
         {
             string a = args[i];
             if (a == "--profile") { o = o with { Profile = true }; continue; }
+            if (a == "--convs") { o = o with { Convs = true }; continue; }
             if (i + 1 >= args.Length) throw new ArgumentException($"option {a} needs a value");
             string v = args[++i];
             int N() => int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture);

@@ -250,7 +250,9 @@ public sealed unsafe partial class CpuBackend
         using var profiled = Profile is null ? default : Time(CpuOpProfile.ConvKey("bwdW", g));
         g.Validate();
         var geo = g;
-        bool wide = Micro.Wide;
+        // The GEMM's N is Kg (filters per group): with Kg <= 16 the 32-wide kernel would compute half zeros (the first
+        // yolov8n convs have 16 filters), so the 16-wide one runs there; the choice depends on the shape only.
+        bool wide = Micro.Wide && g.KPerGroup > Kernel6x16.NR;
         int NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
         float* px = P(x), pdy = P(dy), pdw = P(dw);
         int P_ = g.OutH * g.OutW;

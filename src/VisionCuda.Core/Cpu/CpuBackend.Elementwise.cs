@@ -71,7 +71,7 @@ public sealed unsafe partial class CpuBackend
             case UnaryOp.Abs: VectorMap.Run(new AbsGrad(), x, y, dy, dx, n); break;
             case UnaryOp.Relu: VectorMap.Run(new ReluGrad(), x, y, dy, dx, n); break;
             case UnaryOp.LeakyRelu: VectorMap.Run(new LeakyReluGrad(a), x, y, dy, dx, n); break;
-            case UnaryOp.Silu: VectorMap.Run(new SiluGrad(), x, y, dy, dx, n); break;
+            case UnaryOp.Silu: VectorMap.Run(new SiluGrad(), x, x, dy, dx, n); break; // s from x; x in the unused y slot saves a read stream
             case UnaryOp.Sigmoid: VectorMap.Run(new SigmoidGrad(), x, y, dy, dx, n); break;
             case UnaryOp.Tanh: VectorMap.Run(new TanhGrad(), x, y, dy, dx, n); break;
             case UnaryOp.Hardswish: VectorMap.Run(new HardswishGrad(), x, y, dy, dx, n); break;
