@@ -109,7 +109,7 @@ public sealed unsafe partial class CpuBackend
                 var sb = new Span<float>(b, len);
                 TensorPrimitives.Abs(sx, sa);
                 TensorPrimitives.Negate(sa, sa);
-                TensorPrimitives.Exp(sa, sa);
+                VecExp.Exp(sa, sa);
                 TensorPrimitives.LogP1(sa, sa);              // log1p(exp(-|x|))
                 TensorPrimitives.Negate(sx, sb);
                 TensorPrimitives.Max(sb, 0f, sb);            // max(-x, 0)
@@ -139,7 +139,7 @@ public sealed unsafe partial class CpuBackend
             for (long o = s; o < e; o += LossBlock)
             {
                 int len = (int)Math.Min(LossBlock, e - o);
-                TensorPrimitives.Sigmoid(new ReadOnlySpan<float>(px + o, len), new Span<float>(sg, len));
+                VectorMap.Run(new SigmoidMap(), px + o, sg, len);
                 float* t = pt + o, g = pdl + o, d = pdx + o;
                 int i = 0;
                 for (; i + 8 <= len; i += 8)
