@@ -31,6 +31,7 @@ for (int rep = 0; rep < opts.Repeat; rep++)
     var phases = new double[TrainStep.PhaseNames.Length];
     var times = new List<double>();
     var total = Stopwatch.StartNew();
+    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
     for (int i = 0; i < opts.Steps; i++)
     {
         var t = step.Run();
@@ -38,11 +39,14 @@ for (int rep = 0; rep < opts.Repeat; rep++)
         for (int p = 0; p < phases.Length; p++) phases[p] += t[p];
     }
     double wall = total.Elapsed.TotalSeconds;
+    // CPU seconds of the whole process over the timed steps: on a shared machine, images per CPU-second moves much
+    // less with the load than images per second does (with 1 thread it measures the work alone).
+    double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
     backend.Profile = null;
     times.Sort();
     double median = times[times.Count / 2];
     string perPhase = string.Join(", ", TrainStep.PhaseNames.Select((n, p) => string.Create(CultureInfo.InvariantCulture, $"{n} {phases[p] / opts.Steps * 1000:F0} ms")));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"ours: {opts.Batch / median:F2} img/s (median step {median * 1000:F0} ms; mean {opts.Steps * opts.Batch / wall:F2} img/s); phases per step: {perPhase}"));
+        $"ours: {opts.Batch / median:F2} img/s (median step {median * 1000:F0} ms; mean {opts.Steps * opts.Batch / wall:F2} img/s; {opts.Steps * opts.Batch / cpu:F2} img/cpu-s); phases per step: {perPhase}"));
     if (profile is not null) ProfileReport.Print(profile, wall, opts.Steps, opts.Batch, 40);
 }

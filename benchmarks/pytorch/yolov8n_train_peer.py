@@ -201,10 +201,13 @@ def train_images_per_s(args):
 
     for _ in range(args.warmup):
         step()
+    cpu0 = time.process_time()
     phases = [step() for _ in range(args.steps)]
+    cpu = time.process_time() - cpu0   # all threads of the process: img/cpu-s moves less with the machine's load
     med = statistics.median(sum(p) for p in phases)
     means = [1000 * sum(p[i] for p in phases) / len(phases) for i in range(4)]
-    print(f"pytorch: {args.batch / med:.2f} img/s (median step {1000 * med:.0f} ms); phases per step: "
+    print(f"pytorch: {args.batch / med:.2f} img/s (median step {1000 * med:.0f} ms; "
+          f"{args.steps * args.batch / cpu:.2f} img/cpu-s); phases per step: "
           f"forward {means[0]:.0f} ms, loss {means[1]:.0f} ms, backward {means[2]:.0f} ms, step+ema {means[3]:.0f} ms",
           flush=True)
 
