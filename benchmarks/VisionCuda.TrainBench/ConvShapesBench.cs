@@ -63,4 +63,27 @@ public static class ConvShapesBench
             foreach (var st in new[] { x, w, dy, y, dx, dw }) st.Release();
         }
     }
+
+    /// <summary>SPPF's 5x5 stride-1 max pool on the P5 map (batch x 128 x 10 x 10 at imgsz 320): median ms of the forward.</summary>
+    public static void RunPool(CpuBackend backend, int batch, int reps)
+    {
+        var g = new Pool2dGeometry(batch, 128, 10, 10, 5, 5, 1, 1, 2, 2);
+        var x = backend.Allocate(g.N * 128L * 100);
+        var a = new float[x.Count];
+        var rng = new System.Random(2);
+        for (int i = 0; i < a.Length; i++) a[i] = rng.NextSingle();
+        backend.Upload<float>(a, x);
+        var y = backend.Allocate(x.Count);
+        var idx = backend.Allocate(x.Count, DType.Int32);
+        var t = new List<double>();
+        for (int i = 0; i <= reps; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            backend.MaxPool2dForward(g, x, y, idx);
+            if (i > 0) t.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        t.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"maxpool 5x5/s1 {batch}x128x10x10: {t[t.Count / 2]:F3} ms (median of {reps})"));
+        foreach (var st in new[] { x, y, idx }) st.Release();
+    }
 }

@@ -18,6 +18,7 @@ var backend = new CpuBackend(opts.Threads);
 if (opts.Convs)
 {
     ConvShapesBench.Run(backend, opts.Batch, Math.Max(3, opts.Steps));
+    ConvShapesBench.RunPool(backend, opts.Batch, 50);
     return;
 }
 using var step = new TrainStep(backend, opts);
