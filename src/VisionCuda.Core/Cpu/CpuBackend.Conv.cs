@@ -1,6 +1,8 @@
+using VisionCuda.Cpu.Diagnostics;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Conv;
 using VisionCuda.Cpu.Gemm;
+using VisionCuda.Cpu.Kernels;
 
 namespace VisionCuda.Cpu;
 
@@ -89,6 +91,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Conv2dForward(in Conv2dGeometry g, Storage x, Storage w, Storage? bias, Storage y)
     {
+        using var profiled = Profile is null ? default : Time(CpuOpProfile.ConvKey("fwd", g));
         g.Validate();
         ForwardCore(g, P(x), P(w), bias is null ? null : P(bias), P(y), Micro.Wide);
     }
@@ -159,6 +162,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Conv2dBackwardData(in Conv2dGeometry g, Storage dy, Storage w, Storage dx)
     {
+        using var profiled = Profile is null ? default : Time(CpuOpProfile.ConvKey("bwdX", g));
         g.Validate();
         var geo = g;
         bool wide = Micro.Wide;
@@ -244,9 +248,12 @@ public sealed unsafe partial class CpuBackend
 
     public void Conv2dBackwardWeight(in Conv2dGeometry g, Storage x, Storage dy, Storage dw, Storage? dbias)
     {
+        using var profiled = Profile is null ? default : Time(CpuOpProfile.ConvKey("bwdW", g));
         g.Validate();
         var geo = g;
-        bool wide = Micro.Wide;
+        // The GEMM's N is Kg (filters per group): with Kg <= 16 the 32-wide kernel would compute half zeros (the first
+        // yolov8n convs have 16 filters), so the 16-wide one runs there; the choice depends on the shape only.
+        bool wide = Micro.Wide && g.KPerGroup > Kernel6x16.NR;
         int NR = wide ? Kernel8x32.NR : Kernel6x16.NR;
         float* px = P(x), pdy = P(dy), pdw = P(dw);
         int P_ = g.OutH * g.OutW;
@@ -321,16 +328,18 @@ public sealed unsafe partial class CpuBackend
                 }
             });
 
-            // dW[g] = (partial 0 + partial 1 + ...)^T, partials added in this order.
-            ForChannels(Threads, G, (g0, g1) =>
+            // dW[g] = (partial 0 + partial 1 + ...)^T, partials added in this order. Split over (group, row) pairs, not
+            // groups: with one group a serial pass over 8 partials of a 256x128x3x3 weight is a few ms of one thread.
+            long rowGrain = Math.Max(1, CpuParallel.ElementGrain / Math.Max(1, (long)kg * partials));
+            CpuParallel.For(Threads, (long)G * crs, rowGrain, (r0, r1) =>
             {
-                for (int grp = g0; grp < g1; grp++)
+                for (long row = r0; row < r1; row++)
                 {
-                    float* p0 = part + (long)grp * partials * groupW;
-                    for (int pi = 1; pi < partials; pi++) VecOps.Add(p0 + pi * groupW, p0, (int)groupW);
-                    float* dst = pdw + grp * groupW;
-                    for (int i = 0; i < crs; i++)
-                        for (int k = 0; k < kg; k++) dst[(long)k * crs + i] = p0[(long)i * kg + k];
+                    int grp = (int)(row / crs), i = (int)(row % crs);
+                    float* p0 = part + (long)grp * partials * groupW + (long)i * kg;
+                    for (int pi = 1; pi < partials; pi++) VecOps.Add(p0 + pi * groupW, p0, kg);
+                    float* dst = pdw + grp * groupW + i;
+                    for (int k = 0; k < kg; k++) dst[(long)k * crs] = p0[k];
                 }
             });
         }

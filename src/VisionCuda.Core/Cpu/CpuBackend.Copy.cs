@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using System.Numerics.Tensors;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Kernels;
@@ -8,6 +9,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void Fill(Storage destination, float value)
     {
+        using var profiled = Time("fill");
         var d = C(destination);
         if (d.DType == DType.Int32)
         {
@@ -24,6 +26,7 @@ public sealed unsafe partial class CpuBackend
     public void CopyBlocks(Storage source, long sourceOffset, long sourceStride, Storage destination, long destinationOffset,
                            long destinationStride, long rows, long cols, bool accumulate)
     {
+        using var profiled = Profile is null ? default : Time(accumulate ? "copy.add" : "copy");
         if (rows <= 0 || cols <= 0) return;
         bool ints = C(source).DType == DType.Int32;
         float* src = P(source) + sourceOffset;
@@ -52,6 +55,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Permute(Storage x, int[] shape, int[] perm, Storage y)
     {
+        using var profiled = Time("permute");
         var plan = PermutePlan.Create(shape, perm);
         // Bytewise the same for Int32 storages: a permute only moves 4-byte elements.
         PermuteKernel.Run(plan, P(x), P(y), Threads);
@@ -59,6 +63,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Axpy(Storage a, Storage b, Storage y, long count, float alpha)
     {
+        using var profiled = Time("axpy");
         float* pa = P(a), pb = P(b), py = P(y);
         CpuParallel.For(Threads, count, CpuParallel.ElementGrain, (s, e) =>
         {

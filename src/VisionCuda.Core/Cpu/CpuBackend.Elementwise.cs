@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using System.Numerics.Tensors;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Kernels;
@@ -11,6 +12,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Unary(UnaryOp op, Storage x, Storage y, long count, float a = 0f, float b = 0f)
     {
+        using var profiled = Profile is null ? default : Time("unary." + op);
         float* px = P(x), py = P(y);
         CpuParallel.For(Threads, count, CpuParallel.ElementGrain, (s, e) => UnaryChunk(op, px + s, py + s, (int)(e - s), a, b));
     }
@@ -22,14 +24,14 @@ public sealed unsafe partial class CpuBackend
         switch (op)
         {
             case UnaryOp.Neg: TensorPrimitives.Negate(sx, sy); break;
-            case UnaryOp.Exp: TensorPrimitives.Exp(sx, sy); break;
+            case UnaryOp.Exp: VectorMap.Run(new ExpMap(), x, y, n); break;
             case UnaryOp.Log: TensorPrimitives.Log(sx, sy); break;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(sx, sy); break;
             case UnaryOp.Abs: TensorPrimitives.Abs(sx, sy); break;
             case UnaryOp.Relu: TensorPrimitives.Max(sx, 0f, sy); break; // Max propagates NaN, like torch.relu
             case UnaryOp.LeakyRelu: VectorMap.Run(new LeakyReluMap(a), x, y, n); break;
-            case UnaryOp.Silu: Silu(x, y, n); break;
-            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(sx, sy); break;
+            case UnaryOp.Silu: VectorMap.Run(new SiluMap(), x, y, n); break;
+            case UnaryOp.Sigmoid: VectorMap.Run(new SigmoidMap(), x, y, n); break;
             case UnaryOp.Tanh: TensorPrimitives.Tanh(sx, sy); break;
             case UnaryOp.Hardswish: VectorMap.Run(new HardswishMap(), x, y, n); break;
             case UnaryOp.Pow: Pow(sx, a, sy); break;
@@ -50,22 +52,9 @@ public sealed unsafe partial class CpuBackend
         else TensorPrimitives.Pow(x, a, y);
     }
 
-    /// <summary>y = x * sigmoid(x) through a stack scratch row, so that y may alias x.</summary>
-    private static void Silu(float* x, float* y, int n)
-    {
-        float* s = stackalloc float[ScratchBlock];
-        for (int o = 0; o < n; o += ScratchBlock)
-        {
-            int len = Math.Min(ScratchBlock, n - o);
-            var sx = new ReadOnlySpan<float>(x + o, len);
-            var ss = new Span<float>(s, len);
-            TensorPrimitives.Sigmoid(sx, ss);
-            TensorPrimitives.Multiply(sx, ss, new Span<float>(y + o, len));
-        }
-    }
-
     public void UnaryBackward(UnaryOp op, Storage x, Storage y, Storage dy, Storage dx, long count, float a = 0f, float b = 0f)
     {
+        using var profiled = Profile is null ? default : Time("unary.bwd." + op);
         float* px = P(x), py = P(y), pdy = P(dy), pdx = P(dx);
         CpuParallel.For(Threads, count, CpuParallel.ElementGrain,
             (s, e) => UnaryBackwardChunk(op, px + s, py + s, pdy + s, pdx + s, (int)(e - s), a, b));
@@ -82,7 +71,7 @@ public sealed unsafe partial class CpuBackend
             case UnaryOp.Abs: VectorMap.Run(new AbsGrad(), x, y, dy, dx, n); break;
             case UnaryOp.Relu: VectorMap.Run(new ReluGrad(), x, y, dy, dx, n); break;
             case UnaryOp.LeakyRelu: VectorMap.Run(new LeakyReluGrad(a), x, y, dy, dx, n); break;
-            case UnaryOp.Silu: WithScratch(x, dy, dx, n, (sx, ss) => TensorPrimitives.Sigmoid(sx, ss), new SiluGradFromSigmoid()); break;
+            case UnaryOp.Silu: VectorMap.Run(new SiluGrad(), x, x, dy, dx, n); break; // s from x; x in the unused y slot saves a read stream
             case UnaryOp.Sigmoid: VectorMap.Run(new SigmoidGrad(), x, y, dy, dx, n); break;
             case UnaryOp.Tanh: VectorMap.Run(new TanhGrad(), x, y, dy, dx, n); break;
             case UnaryOp.Hardswish: VectorMap.Run(new HardswishGrad(), x, y, dy, dx, n); break;
@@ -110,6 +99,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Binary(BinaryOp op, Storage a, Storage b, Storage y, BroadcastPlan plan)
     {
+        using var profiled = Profile is null ? default : Time("binary." + op);
         float* pa = P(a), pb = P(b), py = P(y);
         long count = plan.Count;
         var contiguous = Shapes.ContiguousStrides(plan.OutShape);

@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using VisionCuda.Backends;
@@ -17,6 +18,7 @@ public sealed unsafe partial class CpuBackend
     public void NllLoss(Storage logProbs, Storage targets, Storage? weight, Storage loss, Storage weightSum,
                         long outer, int classes, long inner, float smoothing, int ignoreIndex)
     {
+        using var profiled = Time("nll");
         float* lp = P(logProbs), pl = P(loss), pws = P(weightSum);
         float* pw = weight is null ? null : P(weight);
         int* tg = PI(targets);
@@ -57,6 +59,7 @@ public sealed unsafe partial class CpuBackend
     public void NllLossBackward(Storage targets, Storage? weight, Storage dLoss, Storage dLogProbs,
                                 long outer, int classes, long inner, float smoothing, int ignoreIndex)
     {
+        using var profiled = Time("nll.bwd");
         float* pdl = P(dLoss), pd = P(dLogProbs);
         float* pw = weight is null ? null : P(weight);
         int* tg = PI(targets);
@@ -91,6 +94,7 @@ public sealed unsafe partial class CpuBackend
     /// <summary>PyTorch's form: (1-t)*x + (1 + (pw-1)*t) * (log1p(exp(-|x|)) + max(-x, 0)).</summary>
     public void BceWithLogits(Storage x, Storage target, Storage loss, long count, float posWeight = 1f)
     {
+        using var profiled = Time("bce");
         float* px = P(x), pt = P(target), pl = P(loss);
         CpuParallel.For(Threads, count, CpuParallel.ElementGrain, (s, e) =>
         {
@@ -105,7 +109,7 @@ public sealed unsafe partial class CpuBackend
                 var sb = new Span<float>(b, len);
                 TensorPrimitives.Abs(sx, sa);
                 TensorPrimitives.Negate(sa, sa);
-                TensorPrimitives.Exp(sa, sa);
+                VecExp.Exp(sa, sa);
                 TensorPrimitives.LogP1(sa, sa);              // log1p(exp(-|x|))
                 TensorPrimitives.Negate(sx, sb);
                 TensorPrimitives.Max(sb, 0f, sb);            // max(-x, 0)
@@ -125,6 +129,7 @@ public sealed unsafe partial class CpuBackend
 
     public void BceWithLogitsBackward(Storage x, Storage target, Storage dLoss, Storage dx, long count, float posWeight = 1f)
     {
+        using var profiled = Time("bce.bwd");
         float* px = P(x), pt = P(target), pdl = P(dLoss), pdx = P(dx);
         CpuParallel.For(Threads, count, CpuParallel.ElementGrain, (s, e) =>
         {
@@ -134,7 +139,7 @@ public sealed unsafe partial class CpuBackend
             for (long o = s; o < e; o += LossBlock)
             {
                 int len = (int)Math.Min(LossBlock, e - o);
-                TensorPrimitives.Sigmoid(new ReadOnlySpan<float>(px + o, len), new Span<float>(sg, len));
+                VectorMap.Run(new SigmoidMap(), px + o, sg, len);
                 float* t = pt + o, g = pdl + o, d = pdx + o;
                 int i = 0;
                 for (; i + 8 <= len; i += 8)
@@ -155,6 +160,7 @@ public sealed unsafe partial class CpuBackend
 
     public void OneHot(Storage indices, Storage y, long count, int classes)
     {
+        using var profiled = Time("onehot");
         int* pi = PI(indices);
         float* py = P(y);
         CpuParallel.For(Threads, count, CpuParallel.GrainFor(classes), (s, e) =>

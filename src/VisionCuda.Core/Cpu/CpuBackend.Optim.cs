@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using System.Runtime.Intrinsics;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Kernels;
@@ -14,6 +15,7 @@ public sealed unsafe partial class CpuBackend
     public void SgdStep(Storage param, Storage grad, Storage momentumBuffer, long count,
                         float lr, float momentum, float weightDecay, bool nesterov, bool firstStep)
     {
+        using var profiled = Time("sgd");
         float* p = P(param), g = P(grad);
         float* buf = momentum != 0f ? P(momentumBuffer) : null;
         CpuParallel.For(Threads, count, CpuParallel.ElementGrain, (s, e) =>
@@ -55,6 +57,7 @@ public sealed unsafe partial class CpuBackend
     public void AdamStep(Storage param, Storage grad, Storage m, Storage v, long count,
                          float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled, int step)
     {
+        using var profiled = Time("adam");
         float* p = P(param), g = P(grad), pm = P(m), pv = P(v);
         float stepSize = (float)(lr / (1.0 - Math.Pow(beta1, step)));
         float bc2Sqrt = (float)Math.Sqrt(1.0 - Math.Pow(beta2, step));
@@ -103,6 +106,7 @@ public sealed unsafe partial class CpuBackend
 
     public void EmaUpdate(Storage ema, Storage param, long count, float decay)
     {
+        using var profiled = Time("ema");
         float* pe = P(ema), pp = P(param);
         float rest = 1f - decay;
         CpuParallel.For(Threads, count, CpuParallel.ElementGrain, (s, e) =>

@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Kernels;
 
@@ -12,6 +13,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void MaxPool2dForward(in Pool2dGeometry g, Storage x, Storage y, Storage indices)
     {
+        using var profiled = Time("maxpool.fwd");
         var win = PoolWindows.Create(g);
         float* px = P(x), py = P(y);
         int* pi = PI(indices);
@@ -41,6 +43,7 @@ public sealed unsafe partial class CpuBackend
 
     public void MaxPool2dBackward(in Pool2dGeometry g, Storage dy, Storage indices, Storage dx)
     {
+        using var profiled = Time("maxpool.bwd");
         float* pdy = P(dy), pdx = P(dx);
         int* pi = PI(indices);
         long inPlane = (long)g.H * g.W, outPlane = (long)g.OutH * g.OutW;
@@ -59,6 +62,7 @@ public sealed unsafe partial class CpuBackend
 
     public void AvgPool2dForward(in Pool2dGeometry g, Storage x, Storage y)
     {
+        using var profiled = Time("avgpool.fwd");
         var win = PoolWindows.Create(g);
         float* px = P(x), py = P(y);
         long inPlane = (long)g.H * g.W, outPlane = (long)win.OutH * win.OutW;
@@ -96,6 +100,7 @@ public sealed unsafe partial class CpuBackend
 
     public void AvgPool2dBackward(in Pool2dGeometry g, Storage dy, Storage dx)
     {
+        using var profiled = Time("avgpool.bwd");
         var win = PoolWindows.Create(g);
         float* pdy = P(dy), pdx = P(dx);
         long inPlane = (long)g.H * g.W, outPlane = (long)win.OutH * win.OutW;

@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Kernels;
 using VisionCuda.Random;
@@ -12,6 +13,7 @@ public sealed unsafe partial class CpuBackend
     /// </summary>
     public void DropoutMask(Storage mask, long count, float p, ulong seed, ulong offset)
     {
+        using var profiled = Time("dropout");
         float* pm = P(mask);
         float keep = 1f / (1f - p);
         CpuParallel.For(Threads, count, CpuParallel.ElementGrain, (s, e) =>

@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using System.Numerics.Tensors;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Kernels;
@@ -8,6 +9,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void Reduce(ReduceOp op, Storage x, Storage y, long outer, int dimSize, long inner, Storage? argmax = null)
     {
+        using var profiled = Profile is null ? default : Time("reduce." + op);
         float* px = P(x), py = P(y);
         switch (op)
         {
@@ -25,6 +27,7 @@ public sealed unsafe partial class CpuBackend
 
     public void ReduceBackward(ReduceOp op, Storage dy, Storage dx, long outer, int dimSize, long inner, Storage? argmax = null)
     {
+        using var profiled = Profile is null ? default : Time("reduce.bwd." + op);
         float* pdy = P(dy), pdx = P(dx);
         if (op == ReduceOp.Max)
         {

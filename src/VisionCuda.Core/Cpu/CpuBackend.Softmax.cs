@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using System.Numerics.Tensors;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Kernels;
@@ -13,6 +14,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void Softmax(Storage x, Storage y, long outer, int dimSize, long inner, bool log)
     {
+        using var profiled = Time("softmax");
         float* px = P(x), py = P(y);
         if (inner == 1)
         {
@@ -33,6 +35,7 @@ public sealed unsafe partial class CpuBackend
 
     public void SoftmaxBackward(Storage y, Storage dy, Storage dx, long outer, int dimSize, long inner, bool log)
     {
+        using var profiled = Time("softmax.bwd");
         float* py = P(y), pdy = P(dy), pdx = P(dx);
         if (inner == 1)
         {

@@ -1,3 +1,4 @@
+using VisionCuda.Cpu.Diagnostics;
 using VisionCuda.Backends;
 using VisionCuda.Cpu.Kernels;
 
@@ -12,6 +13,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void Upsample(InterpolationMode mode, bool alignCorners, Storage x, Storage y, long planes, int h, int w, int outH, int outW)
     {
+        using var profiled = Time("upsample");
         float* px = P(x), py = P(y);
         long inPlane = (long)h * w, outPlane = (long)outH * outW;
         long grain = CpuParallel.GrainFor(outPlane * (mode == InterpolationMode.Bilinear ? 4 : 1));
@@ -62,6 +64,7 @@ public sealed unsafe partial class CpuBackend
 
     public void UpsampleBackward(InterpolationMode mode, bool alignCorners, Storage dy, Storage dx, long planes, int h, int w, int outH, int outW)
     {
+        using var profiled = Time("upsample.bwd");
         float* pdy = P(dy), pdx = P(dx);
         long inPlane = (long)h * w, outPlane = (long)outH * outW;
         long grain = CpuParallel.GrainFor(inPlane + outPlane * (mode == InterpolationMode.Bilinear ? 4 : 1));

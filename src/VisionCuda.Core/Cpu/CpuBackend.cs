@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using VisionCuda.Backends;
+using VisionCuda.Cpu.Diagnostics;
 
 namespace VisionCuda.Cpu;
 
@@ -21,6 +22,11 @@ public sealed unsafe partial class CpuBackend : IBackend
     public int Threads { get; }
 
     public CpuMemoryPool Pool { get; } = new();
+
+    /// <summary>When set, every op adds its wall time to this profile (benchmarks/VisionCuda.TrainBench --profile).</summary>
+    public CpuOpProfile? Profile { get; set; }
+
+    private CpuOpTimer Time(string key) => new(Profile, key);
 
     public Storage Allocate(long count, DType dtype = DType.Float32)
     {

@@ -51,6 +51,33 @@ public class PoolUpsampleTests
             H.RedRel, H.RedAbs, "avgpool backward");
     }
 
+    /// <summary>
+    /// Max pooling (computed separably: row maxima, then column maxima) on inputs made of ties, NaNs and -inf, where the
+    /// first-maximum / last-NaN rule decides every index: values and indices must equal the row-major reference scan.
+    /// </summary>
+    [Theory]
+    [InlineData(13, 10, 5, 1, 2, false)]   // SPPF
+    [InlineData(9, 11, 3, 2, 1, true)]
+    [InlineData(7, 8, 2, 2, 0, false)]
+    public void Maxpool_ties_nans_and_minus_infinity_match_the_reference_scan(int h, int w, int k, int s, int p, bool ceil)
+    {
+        var g = new Pool2dGeometry(2, 3, h, w, k, k, s, s, p, p, ceil);
+        g.Validate();
+        int planes = 6, n = planes * h * w;
+        float[] pick = [float.NegativeInfinity, -1f, 0f, 1f, 1f, float.NaN];
+        var rng = new System.Random(5);
+        var x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = pick[rng.Next(i < n / 2 ? pick.Length - 1 : pick.Length)];   // NaN only in the second half
+        var (refY, refIdx) = ReferencePool.MaxPool2d(x, planes, h, w, k, k, s, s, p, p, ceil);
+        var y = H.Empty(refY.Length);
+        var idx = H.Empty(refY.Length, DType.Int32);
+        H.Cpu.MaxPool2dForward(g, H.Up(x), y, idx);
+        Assert.Equal(refIdx, H.DownInt(idx, refIdx.Length));
+        var got = H.Down(y, refY.Length);
+        for (int i = 0; i < refY.Length; i++)
+            Assert.True(refY[i].Equals(got[i]), $"output {i}: {got[i]} vs reference {refY[i]}");
+    }
+
     [Fact]
     public void Maxpool_nan_wins_and_padding_is_minus_infinity()
     {

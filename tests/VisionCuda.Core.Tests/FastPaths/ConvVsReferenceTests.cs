@@ -32,6 +32,9 @@ public sealed class ConvVsReferenceTests
         { "7x7 stride2 pad3 (stem)", [2, 3, 15, 13, 8, 7, 2, 3, 1, 1, 0] },
         { "channel multiplier (groups=C, K=2C)", [2, 3, 7, 9, 6, 3, 1, 1, 1, 3, 1] },
         { "N=1 large-ish, several chunks", [1, 40, 33, 35, 24, 3, 1, 1, 1, 1, 1] },
+        // backward-weight picks the 16-wide kernel for K <= 16 filters and the 32-wide one above: both sides of the edge
+        { "K=16, stride2 (yolov8n stem: 16-wide backward-weight kernel)", [3, 3, 20, 18, 16, 3, 2, 1, 1, 1, 0] },
+        { "K=17 (just past the 16-wide kernel)", [2, 5, 9, 11, 17, 3, 1, 1, 1, 1, 1] },
     };
 
     [Theory]

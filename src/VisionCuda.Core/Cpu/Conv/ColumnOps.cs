@@ -28,6 +28,7 @@ internal static unsafe class ColumnOps
     public static void Im2Col(in Conv2dGeometry g, float* xg, int c0, int c1, int p0, int p1, float* col, long ldcol)
     {
         int H = g.H, W = g.W, OW = g.OutW, sh = g.StrideH, sw = g.StrideW;
+        bool same = IsSameStride1(g);
         for (int c = c0; c < c1; c++)
         {
             float* xc = xg + (long)c * H * W;
@@ -35,6 +36,12 @@ internal static unsafe class ColumnOps
             for (int s = 0; s < g.S; s++)
             {
                 float* d = col + ((long)(c * g.R + r) * g.S + s) * ldcol;
+                if (same)
+                {
+                    Im2ColSameRow(xc, H, W, r - g.PadH, s - g.PadW, p0, p1, d);
+                    if (ldcol > p1 - p0) new Span<float>(d + (p1 - p0), (int)(ldcol - (p1 - p0))).Clear();
+                    continue;
+                }
                 int oh = p0 / OW, ow = p0 % OW, remaining = p1 - p0;
                 while (remaining > 0)
                 {
@@ -67,6 +74,42 @@ internal static unsafe class ColumnOps
                 }
                 if (ldcol > p1 - p0) new Span<float>(d, (int)(ldcol - (p1 - p0))).Clear();
             }
+        }
+    }
+
+    /// <summary>Stride 1, dilation 1 and an output as large as the input ("same" padding, the 3x3 pad 1 convs).</summary>
+    private static bool IsSameStride1(in Conv2dGeometry g)
+        => g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1 && g.OutH == g.H && g.OutW == g.W;
+
+    /// <summary>
+    /// One column row of a <see cref="IsSameStride1"/> conv: output pixel p = oh*W + ow reads the plane at the flat
+    /// index p + dr*W + ds (dr = r - padH, ds = s - padW) when oh + dr and ow + ds are inside the image, else 0. So
+    /// the row is one contiguous copy of the shifted plane (instead of a copy per output row, which costs more than
+    /// the copying on 10..40-pixel-wide maps), then the |ds| taps per output row that wrapped into the neighbouring
+    /// image row are zeroed. d[p - p0] for p in [p0, p1).
+    /// </summary>
+    private static void Im2ColSameRow(float* xc, int H, int W, int dr, int ds, int p0, int p1, float* d)
+    {
+        long plane = (long)H * W, shift = (long)dr * W + ds;
+        // Pixels whose input row is inside the image, further clipped so that the source index stays in the plane
+        // (the clipped pixels are wrapped taps, zero anyway).
+        long v0 = Math.Max(p0, Math.Max(-(long)dr * W, -shift));
+        long v1 = Math.Min(p1, Math.Min((long)(H - dr) * W, plane - shift));
+        if (v1 <= v0)
+        {
+            VecOps.Zero(d, p1 - p0);
+            return;
+        }
+        if (v0 > p0) VecOps.Zero(d, (int)(v0 - p0));
+        VecOps.Copy(xc + v0 + shift, d + (v0 - p0), (int)(v1 - v0));
+        if (v1 < p1) VecOps.Zero(d + (v1 - p0), (int)(p1 - v1));
+        if (ds == 0) return;
+        // Wrapped taps: ow < -ds (ds < 0) or ow >= W - ds (ds > 0), on every output row that meets [v0, v1).
+        int zLo = ds < 0 ? 0 : W - ds, zHi = ds < 0 ? -ds : W;
+        for (long rowStart = v0 / W * W; rowStart < v1; rowStart += W)
+        {
+            long a = Math.Max(v0, rowStart + zLo), b = Math.Min(v1, rowStart + zHi);
+            for (long p = a; p < b; p++) d[p - p0] = 0f;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace VisionCuda.Cpu.Kernels;
 
@@ -25,7 +26,7 @@ internal static unsafe class SoftmaxKernel
             TensorPrimitives.Subtract(sy, MathF.Log(sum), sy);
             return;
         }
-        TensorPrimitives.Exp(sy, sy);
+        VecExp.Exp(sy, sy);
         float total = (float)SumKernel.Sum(y, n);
         TensorPrimitives.Divide(sy, total, sy);
     }
@@ -38,7 +39,7 @@ internal static unsafe class SoftmaxKernel
         {
             int len = Math.Min(tmp.Length, v.Length - o);
             var t = tmp[..len];
-            TensorPrimitives.Exp(v.Slice(o, len), t);
+            VecExp.Exp(v.Slice(o, len), t);
             total += TensorPrimitives.Sum<float>(t);
         }
         return (float)total;
@@ -52,21 +53,9 @@ internal static unsafe class SoftmaxKernel
         for (int d = 1; d < dim; d++) TensorPrimitives.Max(max, new ReadOnlySpan<float>(x + (long)d * inner, inner), max);
         for (int i = 0; i < inner; i++) if (float.IsNegativeInfinity(max[i])) max[i] = 0f;
         sum.Clear();
-        for (int d = 0; d < dim; d++)
-        {
-            var row = new Span<float>(y + (long)d * inner, inner);
-            TensorPrimitives.Subtract(new ReadOnlySpan<float>(x + (long)d * inner, inner), max, row);
-            if (log)
-            {
-                // y keeps x - max (needed for the final subtraction); exp goes through a stack buffer into sum.
-                AddExp(row, sum);
-            }
-            else
-            {
-                TensorPrimitives.Exp(row, row);
-                TensorPrimitives.Add(sum, row, sum);
-            }
-        }
+        // One pass per row: log keeps x - max in y (needed for the final subtraction), softmax keeps exp(x - max).
+        fixed (float* pm = max, ps = sum)
+            for (int d = 0; d < dim; d++) ShiftExpAccumulate(x + (long)d * inner, pm, y + (long)d * inner, ps, inner, log);
         if (log)
         {
             TensorPrimitives.Log(sum, sum);
@@ -85,15 +74,22 @@ internal static unsafe class SoftmaxKernel
         }
     }
 
-    private static void AddExp(ReadOnlySpan<float> v, Span<float> acc)
+    /// <summary>t = x - m; y = log ? t : exp(t); sum += exp(t), elementwise over one row of a slice (vector body, scalar tail).</summary>
+    private static void ShiftExpAccumulate(float* x, float* m, float* y, float* sum, int n, bool log)
     {
-        Span<float> tmp = stackalloc float[256];
-        for (int o = 0; o < v.Length; o += tmp.Length)
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
         {
-            int len = Math.Min(tmp.Length, v.Length - o);
-            var t = tmp[..len];
-            TensorPrimitives.Exp(v.Slice(o, len), t);
-            TensorPrimitives.Add(acc.Slice(o, len), t, acc.Slice(o, len));
+            var t = Vector256.Load(x + i) - Vector256.Load(m + i);
+            var e = VecExp.Exp(t);
+            (log ? t : e).Store(y + i);
+            (Vector256.Load(sum + i) + e).Store(sum + i);
+        }
+        for (; i < n; i++)
+        {
+            float t = x[i] - m[i], e = MathF.Exp(t);
+            y[i] = log ? t : e;
+            sum[i] += e;
         }
     }
 
@@ -111,7 +107,7 @@ internal static unsafe class SoftmaxKernel
             {
                 int len = Math.Min(tmp.Length, n - o);
                 var t = tmp[..len];
-                TensorPrimitives.Exp(sy.Slice(o, len), t);
+                VecExp.Exp(sy.Slice(o, len), t);
                 TensorPrimitives.Multiply(t, total, t);
                 TensorPrimitives.Subtract(sdy.Slice(o, len), t, sdx.Slice(o, len));
             }
@@ -129,22 +125,14 @@ internal static unsafe class SoftmaxKernel
         if (log)
         {
             for (int d = 0; d < dim; d++) TensorPrimitives.Add(acc, new ReadOnlySpan<float>(dy + (long)d * inner, inner), acc);
-            var tmp = scratch.AsSpan(inner, inner);
-            for (int d = 0; d < dim; d++)
-            {
-                long off = (long)d * inner;
-                TensorPrimitives.Exp(new ReadOnlySpan<float>(y + off, inner), tmp);
-                TensorPrimitives.Multiply(tmp, acc, tmp);
-                TensorPrimitives.Subtract(new ReadOnlySpan<float>(dy + off, inner), tmp, new Span<float>(dx + off, inner));
-            }
+            fixed (float* pa = acc)
+                for (int d = 0; d < dim; d++) LogSoftmaxGradRow(y + (long)d * inner, dy + (long)d * inner, pa, dx + (long)d * inner, inner);
             return;
         }
-        var prod = scratch.AsSpan(inner, inner);
         for (int d = 0; d < dim; d++)
         {
             long off = (long)d * inner;
-            TensorPrimitives.Multiply(new ReadOnlySpan<float>(dy + off, inner), new ReadOnlySpan<float>(y + off, inner), prod);
-            TensorPrimitives.Add(acc, prod, acc);
+            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(dy + off, inner), new ReadOnlySpan<float>(y + off, inner), acc, acc);
         }
         for (int d = 0; d < dim; d++)
         {
@@ -153,5 +141,14 @@ internal static unsafe class SoftmaxKernel
             TensorPrimitives.Subtract(new ReadOnlySpan<float>(dy + off, inner), acc, outRow);
             TensorPrimitives.Multiply(outRow, new ReadOnlySpan<float>(y + off, inner), outRow);
         }
+    }
+
+    /// <summary>dx = dy - exp(y) * acc over one row (log-softmax backward), in one pass.</summary>
+    private static void LogSoftmaxGradRow(float* y, float* dy, float* acc, float* dx, int n)
+    {
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+            (Vector256.Load(dy + i) - VecExp.Exp(Vector256.Load(y + i)) * Vector256.Load(acc + i)).Store(dx + i);
+        for (; i < n; i++) dx[i] = dy[i] - MathF.Exp(y[i]) * acc[i];
     }
 }

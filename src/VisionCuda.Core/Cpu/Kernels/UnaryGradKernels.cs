@@ -64,20 +64,6 @@ internal readonly struct LeakyReluGrad(float slope) : IVectorMap3
         Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), dy, dy * Vector256.Create(slope));
 }
 
-/// <summary>
-/// silu: dx = dy * s * (1 + x*(1 - s)) with s = sigmoid(x). The driver passes s (computed by TensorPrimitives)
-/// in the y slot, since the forward output x*s is not enough to recover s.
-/// </summary>
-internal readonly struct SiluGradFromSigmoid : IVectorMap3
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> Apply(Vector256<float> x, Vector256<float> s, Vector256<float> dy)
-    {
-        var one = Vector256<float>.One;
-        return dy * s * (one + x * (one - s));
-    }
-}
-
 /// <summary>sigmoid: dx = dy * (1 - y) * y.</summary>
 internal readonly struct SigmoidGrad : IVectorMap3
 {

@@ -94,3 +94,10 @@ internal readonly struct ClampMap(float lo, float hi) : IVectorMap1
         return Vector256.ConditionalSelect(Vector256.GreaterThan(t, h), h, t);
     }
 }
+
+/// <summary>y = x * scale + shift with one rounding (batch-norm's per-plane normalisation).</summary>
+internal readonly struct ScaleShiftMap(float scale, float shift) : IVectorMap1
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Apply(Vector256<float> x) => Vector256.FusedMultiplyAdd(x, Vector256.Create(scale), Vector256.Create(shift));
+}
