@@ -6,6 +6,9 @@ using VisionCuda.TrainBench;
 
 // dotnet run -c Release --project benchmarks/VisionCuda.TrainBench -- [--imgsz 320] [--batch 16] [--nc 5]
 //     [--warmup 3] [--steps 10] [--threads 2] [--model yolov8n.yaml] [--profile] [--repeat 1] [--data IMAGES] [--convs]
+//     [--device cpu|cuda:0|cuda-emu]
+// --device runs the same train step on another backend (the phase times of a device include its queued work only
+// where the phase waits for it: the loss downloads, and the step ends with a synchronize, so the total is exact).
 // Prints one "ours: ... img/s" line per repeat (median step time of the timed steps), and with --profile the time
 // per op family and the 40 most expensive op keys over the timed steps. --data N times the data pipeline instead (DataBench).
 var opts = TrainBenchOptions.Parse(args);
@@ -21,9 +24,16 @@ if (opts.Convs)
     ConvShapesBench.RunPool(backend, opts.Batch, 50);
     return;
 }
-using var step = new TrainStep(backend, opts);
+VisionCuda.Backends.IBackend device = backend;
+if (opts.Device != "cpu")
+{
+    VisionCuda.Cuda.CudaDevices.EnsureRegistered();
+    device = VisionCuda.Devices.Get(opts.Device);
+    if (opts.Profile) throw new ArgumentException("--profile times Cpu backend ops only");
+}
+using var step = new TrainStep(device, opts);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"model {opts.Model} nc {opts.Nc}, imgsz {opts.Imgsz}, batch {opts.Batch}, threads {backend.Threads}, {step.ParameterCount:N0} parameters; warm-up {opts.Warmup}, timed {opts.Steps}"));
+    $"model {opts.Model} nc {opts.Nc}, imgsz {opts.Imgsz}, batch {opts.Batch}, device {device.Name}, threads {backend.Threads}, {step.ParameterCount:N0} parameters; warm-up {opts.Warmup}, timed {opts.Steps}"));
 for (int rep = 0; rep < opts.Repeat; rep++)
 {
     for (int i = 0; i < opts.Warmup; i++) step.Run();

@@ -16,6 +16,9 @@ public sealed record TrainBenchOptions
     public int BoxesPerImage { get; init; } = 4;
     public bool Profile { get; init; }
 
+    /// <summary>The backend of the train step ("cpu", "cuda:0", "cuda-emu").</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>When above 0, time the data pipeline on this many images instead of training steps.</summary>
     public int DataImages { get; init; }
 
@@ -45,6 +48,7 @@ public sealed record TrainBenchOptions
                 "--repeat" => o with { Repeat = N() },
                 "--boxes" => o with { BoxesPerImage = N() },
                 "--data" => o with { DataImages = N() },
+                "--device" => o with { Device = v },
                 _ => throw new ArgumentException($"unknown option {a}"),
             };
         }
