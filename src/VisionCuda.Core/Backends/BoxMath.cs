@@ -25,48 +25,53 @@ public static class BoxMath
     /// <summary>CIoU of box a and box b (xyxy).</summary>
     public static float Ciou(float ax1, float ay1, float ax2, float ay2, float bx1, float by1, float bx2, float by2, float eps)
     {
-        float w1 = ax2 - ax1, h1 = ay2 - ay1 + eps;
-        float w2 = bx2 - bx1, h2 = by2 - by1 + eps;
-        float iw = MathF.Max(MathF.Min(ax2, bx2) - MathF.Max(ax1, bx1), 0f);
-        float ih = MathF.Max(MathF.Min(ay2, by2) - MathF.Max(ay1, by1), 0f);
-        float inter = iw * ih;
-        float union = w1 * h1 + w2 * h2 - inter + eps;
-        float iou = inter / union;
-        float cw = MathF.Max(ax2, bx2) - MathF.Min(ax1, bx1);
-        float ch = MathF.Max(ay2, by2) - MathF.Min(ay1, by1);
-        float c2 = cw * cw + ch * ch + eps;
-        float dx = bx1 + bx2 - ax1 - ax2, dy = by1 + by2 - ay1 - ay2;
-        float rho2 = (dx * dx + dy * dy) / 4f;
-        float da = MathF.Atan(w2 / h2) - MathF.Atan(w1 / h1);
-        float v = FourOverPiSquared * (da * da);
-        float alpha = v / (v - iou + (1f + eps));
-        return iou - (rho2 / c2 + v * alpha);
+        var t = new CiouTerms(ax1, ay1, ax2, ay2, bx1, by1, bx2, by2, eps);
+        return t.Iou - (t.Rho2 / t.C2 + t.V * t.Alpha);
+    }
+
+    /// <summary>
+    /// The intermediate values of CIoU, computed once in the one order of operations that both <see cref="Ciou"/> and
+    /// <see cref="CiouGrad"/> keep to (the overlap widths before their clamp at 0 are kept for the gradient's routing).
+    /// </summary>
+    private readonly struct CiouTerms
+    {
+        public readonly float W1, H1, IwRaw, IhRaw, Iw, Ih, Union, Iou, Cw, Ch, C2, Dx, Dy, Rho2, Da, V, Alpha;
+
+        public CiouTerms(float ax1, float ay1, float ax2, float ay2, float bx1, float by1, float bx2, float by2, float eps)
+        {
+            W1 = ax2 - ax1;
+            H1 = ay2 - ay1 + eps;
+            float w2 = bx2 - bx1, h2 = by2 - by1 + eps;
+            IwRaw = MathF.Min(ax2, bx2) - MathF.Max(ax1, bx1);
+            IhRaw = MathF.Min(ay2, by2) - MathF.Max(ay1, by1);
+            Iw = MathF.Max(IwRaw, 0f);
+            Ih = MathF.Max(IhRaw, 0f);
+            float inter = Iw * Ih;
+            Union = W1 * H1 + w2 * h2 - inter + eps;
+            Iou = inter / Union;
+            Cw = MathF.Max(ax2, bx2) - MathF.Min(ax1, bx1);
+            Ch = MathF.Max(ay2, by2) - MathF.Min(ay1, by1);
+            C2 = Cw * Cw + Ch * Ch + eps;
+            Dx = bx1 + bx2 - ax1 - ax2;
+            Dy = by1 + by2 - ay1 - ay2;
+            Rho2 = (Dx * Dx + Dy * Dy) / 4f;
+            Da = MathF.Atan(w2 / h2) - MathF.Atan(W1 / H1);
+            V = FourOverPiSquared * (Da * Da);
+            Alpha = V / (V - Iou + (1f + eps));
+        }
     }
 
     /// <summary>g * dCIoU(a, b)/da (alpha constant; see the class notes).</summary>
     public static Box4 CiouGrad(float ax1, float ay1, float ax2, float ay2, float bx1, float by1, float bx2, float by2, float eps, float g)
     {
-        float w1 = ax2 - ax1, h1 = ay2 - ay1 + eps;
-        float w2 = bx2 - bx1, h2 = by2 - by1 + eps;
-        float iwRaw = MathF.Min(ax2, bx2) - MathF.Max(ax1, bx1);
-        float ihRaw = MathF.Min(ay2, by2) - MathF.Max(ay1, by1);
-        float iw = MathF.Max(iwRaw, 0f), ih = MathF.Max(ihRaw, 0f);
-        float inter = iw * ih;
-        float union = w1 * h1 + w2 * h2 - inter + eps;
-        float iou = inter / union;
-        float cw = MathF.Max(ax2, bx2) - MathF.Min(ax1, bx1);
-        float ch = MathF.Max(ay2, by2) - MathF.Min(ay1, by1);
-        float c2 = cw * cw + ch * ch + eps;
-        float dx = bx1 + bx2 - ax1 - ax2, dy = by1 + by2 - ay1 - ay2;
-        float rho2 = (dx * dx + dy * dy) / 4f;
-        float da = MathF.Atan(w2 / h2) - MathF.Atan(w1 / h1);
-        float v = FourOverPiSquared * (da * da);
-        float alpha = v / (v - iou + (1f + eps));
+        var t = new CiouTerms(ax1, ay1, ax2, ay2, bx1, by1, bx2, by2, eps);
+        float w1 = t.W1, h1 = t.H1, iw = t.Iw, ih = t.Ih, union = t.Union, iou = t.Iou;
+        float cw = t.Cw, ch = t.Ch, c2 = t.C2, dx = t.Dx, dy = t.Dy, rho2 = t.Rho2, da = t.Da, alpha = t.Alpha;
 
         // iou = inter / (A1 + A2 - inter + eps): d/dinter = (1 + iou) / union, d/dA1 = -iou / union.
         float gInter = (1f + iou) / union;
-        float gIw = iwRaw >= 0f ? gInter * ih : 0f;
-        float gIh = ihRaw >= 0f ? gInter * iw : 0f;
+        float gIw = t.IwRaw >= 0f ? gInter * ih : 0f;
+        float gIh = t.IhRaw >= 0f ? gInter * iw : 0f;
         float gA1 = -iou / union;
         float gW1 = gA1 * h1, gH1 = gA1 * w1;
         // -alpha * v with v = (4/pi^2)(atan(w2/h2) - atan(w1/h1))^2: dv/dw1 = -(8/pi^2) da h1 / (w1^2 + h1^2).
