@@ -13,16 +13,17 @@ internal static class ClassifyCommands
 {
     public static Command Train(TextWriter stdout, TextWriter stderr)
     {
-        var binder = new OptionBinder<TrainOptions>();
+        var binder = new OptionBinder<ClassifyTrainOptions>();
         var cmd = new Command("classify", "train an image classifier (no --data: the embedded synthetic shapes set)");
         foreach (var o in binder.Options) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var options = binder.Bind(parse);
-            var result = new ClassifyTrainer(options, new ConsoleReporter(stdout, stderr)).Train();
-            stdout.WriteLine($"results saved to {result.RunDirectory}");
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final validation top-1: {result.FinalTop1:F4} (top-5 {result.FinalTop5:F4})"));
-            return 0;
+            var result = TrainCommand.Run(new ClassifyTrainer(options, new ConsoleReporter(stdout, stderr)), stdout);
+            if (!result.Interrupted)
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"final validation top-1: {result.Metric("metrics/accuracy_top1"):F4} (top-5 {result.Metric("metrics/accuracy_top5"):F4})"));
+            return result.Interrupted ? TrainCommand.InterruptedExitCode : 0;
         });
         return cmd;
     }
@@ -34,7 +35,7 @@ internal static class ClassifyCommands
         foreach (var o in binder.Options) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
-            var r = ClassifyValidator.Run(binder.Bind(parse), m => stderr.WriteLine("WARNING " + m));
+            var r = ClassifyValidator.Run(binder.Bind(parse), m => stderr.WriteLine("WARNING " + m), TrainCommand.CtrlC());
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"images {r.Images}  top-1 {r.Top1:F4}  top-5 {r.Top5:F4}  loss {r.Loss:F4}"));
             int width = Math.Max(5, r.Names.Max(n => n.Length));
             stdout.WriteLine("per-class accuracy:");
@@ -44,6 +45,7 @@ internal static class ClassifyCommands
             stdout.WriteLine("  " + new string(' ', width) + string.Concat(Enumerable.Range(0, r.Names.Count).Select(c => c.ToString(CultureInfo.InvariantCulture).PadLeft(6))));
             for (int c = 0; c < r.Names.Count; c++)
                 stdout.WriteLine("  " + r.Names[c].PadRight(width) + string.Concat(Enumerable.Range(0, r.Names.Count).Select(p => r.Confusion[c, p].ToString(CultureInfo.InvariantCulture).PadLeft(6))));
+            stdout.WriteLine($"confusion matrix saved to {r.RunDirectory}");
             return 0;
         });
         return cmd;

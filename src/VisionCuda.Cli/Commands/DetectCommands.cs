@@ -21,14 +21,13 @@ internal static class DetectCommands
         cmd.SetAction(parse =>
         {
             var options = binder.Bind(parse);
-            var result = new DetectTrainer(options, new ConsoleReporter(stdout, stderr)).Train();
-            stdout.WriteLine($"results saved to {result.RunDirectory}");
+            var result = TrainCommand.Run(new DetectTrainer(options, new ConsoleReporter(stdout, stderr)), stdout);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"trained {result.EpochsRun} epochs in {result.Elapsed.TotalMinutes:F1} min ({result.TrainImagesPerSecond:F1} training images/s)"));
-            if (result.FinalVal is { } v)
+            if (result.FinalMetrics is not null && !result.Interrupted)
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"final validation: P {v.Precision:F4}  R {v.Recall:F4}  mAP50 {v.MAP50:F4}  mAP50-95 {v.MAP5095:F4}"));
-            return 0;
+                    $"final validation: P {result.Metric("metrics/precision(B)"):F4}  R {result.Metric("metrics/recall(B)"):F4}  mAP50 {result.Metric("metrics/mAP50(B)"):F4}  mAP50-95 {result.Metric("metrics/mAP50-95(B)"):F4}"));
+            return result.Interrupted ? TrainCommand.InterruptedExitCode : 0;
         });
         return cmd;
     }
@@ -40,8 +39,9 @@ internal static class DetectCommands
         foreach (var o in binder.Options) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
-            var r = DetectValidator.Run(binder.Bind(parse), m => stderr.WriteLine("WARNING " + m));
+            var r = DetectValidator.Run(binder.Bind(parse), m => stderr.WriteLine("WARNING " + m), TrainCommand.CtrlC());
             WriteTable(stdout, r);
+            if (r.RunDirectory is not null) stdout.WriteLine($"confusion matrix saved to {r.RunDirectory}");
             return 0;
         });
         return cmd;

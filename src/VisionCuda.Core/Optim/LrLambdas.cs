@@ -17,6 +17,13 @@ public static class LrLambdas
         return e => Math.Max((1.0 - Math.Cos(e * Math.PI / epochs)) / 2.0, 0.0) * (lrf - 1.0) + 1.0;
     }
 
+    /// <summary>PyTorch's StepLR as a factor: lf(e) = gamma^(e / stepSize) (integer division).</summary>
+    public static Func<int, double> Step(int stepSize, double gamma)
+    {
+        if (stepSize <= 0) throw new ArgumentOutOfRangeException(nameof(stepSize), $"step size must be > 0, got {stepSize}");
+        return e => Math.Pow(gamma, e / stepSize);
+    }
+
     private static void CheckEpochs(int epochs)
     {
         if (epochs <= 0) throw new ArgumentOutOfRangeException(nameof(epochs), $"epochs must be > 0, got {epochs}");

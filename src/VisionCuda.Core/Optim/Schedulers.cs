@@ -37,11 +37,9 @@ public class LambdaLR
 public sealed class StepLR : LambdaLR
 {
     public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1)
-        : base(optimizer, e => Math.Pow(gamma, e / Check(stepSize)))
+        : base(optimizer, LrLambdas.Step(stepSize, gamma))
     {
     }
-
-    private static int Check(int stepSize) => stepSize > 0 ? stepSize : throw new ArgumentOutOfRangeException(nameof(stepSize), "step size must be > 0");
 }
 
 /// <summary>
@@ -198,6 +196,26 @@ public sealed class ReduceLROnPlateau
     /// <summary>Feeds one epoch's metric; returns true when the learning rates were reduced.</summary>
     public bool Step(double metric)
     {
+        if (!Observe(metric)) return false;
+        bool reduced = false;
+        foreach (var g in Optimizer.ParamGroups)
+        {
+            double newLr = Math.Max(g.Lr * ReduceFactor, MinLr);
+            if (g.Lr - newLr > Eps)
+            {
+                g.Lr = newLr;
+                reduced = true;
+            }
+        }
+        return reduced;
+    }
+
+    /// <summary>
+    /// Feeds one epoch's metric to the plateau logic alone (best, bad epochs, cooldown) and returns whether a reduction
+    /// is due now; the caller applies it (a schedule that owns the lr as a factor, e.g. under warmup, uses this).
+    /// </summary>
+    public bool Observe(double metric)
+    {
         if (IsBetter(metric))
         {
             Best = metric;
@@ -214,21 +232,19 @@ public sealed class ReduceLROnPlateau
         }
         if (BadEpochs > Patience)
         {
-            bool reduced = false;
-            foreach (var g in Optimizer.ParamGroups)
-            {
-                double newLr = Math.Max(g.Lr * ReduceFactor, MinLr);
-                if (g.Lr - newLr > Eps)
-                {
-                    g.Lr = newLr;
-                    reduced = true;
-                }
-            }
             CooldownCounter = Cooldown;
             BadEpochs = 0;
-            return reduced;
+            return true;
         }
         return false;
+    }
+
+    /// <summary>Puts the plateau state back (resume).</summary>
+    public void Restore(double best, int badEpochs, int cooldownCounter)
+    {
+        Best = best;
+        BadEpochs = badEpochs;
+        CooldownCounter = cooldownCounter;
     }
 
     private bool IsBetter(double a)

@@ -12,7 +12,7 @@ public static class ClassifyDataFactory
     /// <summary>Images per class of the embedded default set: enough for a small CNN to exceed 90% in a few epochs.</summary>
     public const int SyntheticTrainPerClass = 300, SyntheticValPerClass = 60;
 
-    public static ClassificationData Open(TrainOptions o)
+    public static ClassificationData Open(ClassifyTrainOptions o)
     {
         // The embedded set is fixed (seed 0) whatever the training seed, so runs with different seeds are comparable.
         if (string.IsNullOrWhiteSpace(o.Data))
@@ -27,9 +27,9 @@ public static class ClassifyDataFactory
     }
 
     /// <summary>The image size used when --imgsz is 0: the set's native size, or Ultralytics' 224 for image folders.</summary>
-    public static int NativeImageSize(TrainOptions o, ClassificationData data)
+    public static int NativeImageSize(ClassifyTrainOptions o, ClassificationData data)
     {
-        if (o.Imgsz > 0) return o.Imgsz;
+        if (o.Imgsz is > 0) return o.Imgsz.Value;
         if (string.IsNullOrWhiteSpace(o.Data)) return 32;
         if (string.Equals(o.Data, "mnist", StringComparison.OrdinalIgnoreCase) || MnistDataset.Exists(o.Data)) return 28;
         if (string.Equals(o.Data, "synthetic", StringComparison.OrdinalIgnoreCase) || string.Equals(o.Data, "shapes", StringComparison.OrdinalIgnoreCase)) return 32;

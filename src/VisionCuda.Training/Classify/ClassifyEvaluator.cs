@@ -9,14 +9,16 @@ namespace VisionCuda.Training.Classify;
 /// <summary>Runs a model in eval mode over a loader and collects top-1/top-5, loss and the confusion matrix.</summary>
 public static class ClassifyEvaluator
 {
-    public static ClassifyMetrics Evaluate(Module model, DataLoader loader, ClassifyLoss? criterion, int numClasses, IBackend backend)
+    public static ClassifyMetrics Evaluate(Module model, DataLoader loader, ClassifyLoss? criterion, int numClasses, IBackend backend,
+        CancellationToken cancellationToken = default)
     {
         bool wasTraining = model.IsTraining;
         model.Eval();
         var metrics = new ClassifyMetrics(numClasses);
-        using (GradMode.NoGrad())
+        try
         {
-            foreach (var batch in loader.Epoch(0))
+            using var noGrad = GradMode.NoGrad();
+            foreach (var batch in loader.Epoch(0, cancellationToken))
             {
                 using var b = batch;
                 using var scope = DisposeScope.Enter();
@@ -30,7 +32,10 @@ public static class ClassifyEvaluator
                 metrics.Add(logits.ToArray(), b.Labels);
             }
         }
-        model.Train(wasTraining);
+        finally
+        {
+            model.Train(wasTraining);
+        }
         return metrics;
     }
 }

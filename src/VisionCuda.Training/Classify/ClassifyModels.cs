@@ -1,4 +1,3 @@
-using System.Globalization;
 using VisionCuda.Backends;
 using VisionCuda.IO;
 using VisionCuda.Models;
@@ -12,10 +11,10 @@ namespace VisionCuda.Training.Classify;
 /// <summary>Model construction for classification: a built-in name, or a weights file to fine-tune from.</summary>
 public static class ClassifyModels
 {
-    public static (Module model, ModelSpec spec) Build(TrainOptions o, int numClasses, int channels, int imgsz, IBackend backend, ITrainingReporter report)
+    public static (Module model, ModelSpec spec) Build(ClassifyTrainOptions o, int numClasses, int channels, int imgsz, IBackend backend, ITrainingReporter report)
     {
         var options = new ModelOptions { ImageSize = imgsz, Dropout = o.Dropout > 0 ? o.Dropout : null, Seed = (ulong)o.Seed };
-        if (!o.Model.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        if (!IsWeightsFile(o.Model))
         {
             var spec = ModelFactory.Spec(o.Model, numClasses, channels, options);
             return (ModelFactory.Create(spec, (ulong)o.Seed).To(backend), spec);
@@ -34,23 +33,6 @@ public static class ClassifyModels
         return (model, tuned);
     }
 
-    /// <summary>cls_weights: 'auto' = inverse class frequency, or a comma-separated list of one weight per class.</summary>
-    public static Tensor? ClassWeights(TrainOptions o, IClassificationDataset train, int numClasses, IBackend backend)
-    {
-        if (string.IsNullOrWhiteSpace(o.ClsWeights)) return null;
-        float[] w;
-        if (o.ClsWeights.Equals("auto", StringComparison.OrdinalIgnoreCase))
-        {
-            w = Vision.Data.ClassWeights.InverseFrequency(train);
-        }
-        else
-        {
-            var parts = o.ClsWeights.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length != numClasses)
-                throw new ArgumentException($"invalid value for 'cls_weights': {parts.Length} weights given for {numClasses} classes");
-            w = parts.Select(p => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && float.IsFinite(v)
-                ? v : throw new ArgumentException($"invalid value for 'cls_weights': '{p}' is not a non-negative number")).ToArray();
-        }
-        return Tensor.FromArray(w, new[] { numClasses }, backend).DetachFromScope();
-    }
+    /// <summary>Whether --model names weights to fine-tune from (rather than a built-in architecture).</summary>
+    public static bool IsWeightsFile(string model) => model.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,31 +1,12 @@
 namespace VisionCuda.Training.Options;
 
-/// <summary>Arguments of <c>visioncuda val classify</c>.</summary>
-public sealed class ValOptions
+/// <summary>Arguments of <c>visioncuda val classify</c> (the shared ones of <see cref="ValOptionsBase"/>).</summary>
+public sealed class ValOptions : ValOptionsBase
 {
-    [Arg("model", "weights .safetensors to evaluate")]
-    public string? Model { get; set; }
-
-    [Arg("data", "data set (as for train); empty = the embedded synthetic set")]
-    public string? Data { get; set; }
-
-    [Arg("split", "val or test")]
-    public string Split { get; set; } = "val";
-
-    [Arg("batch", "batch size")]
-    public int Batch { get; set; } = 32;
-
-    [Arg("imgsz", "image size (0 = the size the model was trained at)")]
-    public int Imgsz { get; set; }
-
-    [Arg("device", "device to run on")]
-    public string Device { get; set; } = "cpu";
-
-    [Arg("workers", "data loader threads")]
-    public int Workers { get; set; } = Math.Min(8, Environment.ProcessorCount);
-
-    [Arg("verbose", "more detail in messages")]
-    public bool Verbose { get; set; }
+    public ValOptions()
+    {
+        Batch = 32;
+    }
 }
 
 /// <summary>Arguments of <c>visioncuda predict classify</c>.</summary>

@@ -16,7 +16,6 @@ public sealed class ConsoleReporter : ITrainingReporter
     private int _batches;
     private int _epoch;
     private int _epochs;
-    private BatchProgress _last;
     private DateTime _lastDraw;
 
     /// <summary>Writes progress to <paramref name="output"/> and warnings to <paramref name="error"/> (the console by default).</summary>
@@ -47,7 +46,6 @@ public sealed class ConsoleReporter : ITrainingReporter
 
     public void Batch(in BatchProgress progress)
     {
-        _last = progress;
         if (!_interactive) return;
         var now = DateTime.UtcNow;
         if ((now - _lastDraw).TotalMilliseconds < 100 && progress.Batch + 1 < progress.Batches) return;
@@ -62,10 +60,17 @@ public sealed class ConsoleReporter : ITrainingReporter
     public void EndEpoch(EpochSummary s)
     {
         if (_interactive) _out.WriteLine();
-        string val = s.Top1 is double t1
-            ? string.Create(CultureInfo.InvariantCulture, $"  top1 {t1:F4}  top5 {s.Top5:F4}  val/loss {s.ValLoss:F4}")
-            : "";
+        // One line per epoch whatever the task: its losses and metrics by their results.csv names, shortened.
+        var parts = s.Values.Where(kv => kv.Key != "epoch" && !kv.Key.StartsWith("lr/", StringComparison.Ordinal))
+            .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{Short(kv.Key)} {kv.Value:F4}"));
+        string val = s.ValidationElapsed is { } v ? string.Create(CultureInfo.InvariantCulture, $" (val {v.TotalSeconds:F1}s)") : "";
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {s.Epoch + 1}/{s.Epochs}  train/loss {s.TrainLoss:F4}{val}  lr {s.GroupLrs.FirstOrDefault():G3}  {_last.ImagesPerSecond:F0} img/s  {s.Elapsed.TotalSeconds:F1}s{(s.IsBest ? "  *best" : "")}"));
+            $"epoch {s.Epoch + 1}/{s.Epochs}  {string.Join("  ", parts)}  lr {s["lr/pg0"]:G3}  {s.ImagesPerSecond:F1} img/s  {s.Elapsed.TotalSeconds:F1}s{val}{(s.IsBest ? "  *best" : "")}"));
     }
+
+    /// <summary>train/box_loss -> box_loss, metrics/mAP50(B) -> mAP50(B); val/ keeps its prefix so the two losses stay apart.</summary>
+    private static string Short(string column) =>
+        column.StartsWith("train/", StringComparison.Ordinal) ? column["train/".Length..]
+        : column.StartsWith("metrics/", StringComparison.Ordinal) ? column["metrics/".Length..]
+        : column;
 }

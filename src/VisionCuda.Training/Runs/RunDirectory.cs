@@ -6,7 +6,7 @@ namespace VisionCuda.Training.Runs;
 /// </summary>
 public static class RunDirectory
 {
-    public static string Resolve(string task, string? project, string name, bool existOk, string? workingDirectory = null)
+    public static string Resolve(string task, string? project, string name, bool existOk, string? workingDirectory = null, bool withWeights = true)
     {
         string root = project ?? Path.Combine(workingDirectory ?? Directory.GetCurrentDirectory(), "runs", task);
         string dir = Path.Combine(root, name);
@@ -14,7 +14,7 @@ public static class RunDirectory
         {
             for (int i = 2; Directory.Exists(dir); i++) dir = Path.Combine(root, name + i);
         }
-        Directory.CreateDirectory(Path.Combine(dir, "weights"));
+        Directory.CreateDirectory(withWeights ? Path.Combine(dir, "weights") : dir);
         return Path.GetFullPath(dir);
     }
 

@@ -5,7 +5,9 @@ using VisionCuda.Training.Detect.Loss;
 using VisionCuda.Training.Detect.Metrics;
 using VisionCuda.Training.Detect.Nms;
 using VisionCuda.Training.Detect.Train;
+using VisionCuda.Training.Common;
 using VisionCuda.Training.Options;
+using VisionCuda.Training.Runs;
 using VisionCuda.Vision.Data;
 using VisionCuda.Vision.Detection;
 
@@ -13,7 +15,7 @@ namespace VisionCuda.Training.Detect.Val;
 
 /// <summary>What a validation pass produced: COCO mAP, P/R at max F1, per-class numbers, confusion, and the mean loss items.</summary>
 public sealed record DetectValResult(DetectionMetricsResult Metrics, LossItems? Loss, IReadOnlyList<string> Names, int Images,
-    int[] ImagesPerClass, TimeSpan Elapsed)
+    int[] ImagesPerClass, TimeSpan Elapsed, string? RunDirectory = null)
 {
     public double Precision => Metrics.Precision;
     public double Recall => Metrics.Recall;
@@ -27,7 +29,7 @@ public sealed record DetectValResult(DetectionMetricsResult Metrics, LossItems? 
 }
 
 /// <summary>
-/// Detection validation: the one class behind both the per-epoch validation of <see cref="DetectTrainer"/> and
+/// Detection validation: the one class behind both the per-epoch validation of <see cref="DetectTask"/> and
 /// <c>visioncuda val detect</c>, so the two cannot disagree. Images are letterboxed into rectangular batches (as
 /// Ultralytics' val loader: rect, pad 0.5, stride 32), run through <see cref="DetectInference"/> (NMS conf 0.001,
 /// iou 0.7, max_det 300, one class per box), mapped back to original pixels and scored by <see cref="DetectionMetrics"/>
@@ -119,28 +121,28 @@ public sealed class DetectValidator
         return new DetectValResult(metrics.Compute(), items, _names, images, imagesPerClass, clock.Elapsed);
     }
 
-    /// <summary><c>visioncuda val detect</c>: loads weights and evaluates them on a split of the data set.</summary>
-    public static DetectValResult Run(DetectValOptions o, Action<string>? warn = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// <c>visioncuda val detect</c>: loads weights, evaluates them on a split of the data set and saves the confusion
+    /// matrix (confusion_matrix.csv, raw and normalised) in runs/detect/&lt;name&gt;/.
+    /// </summary>
+    public static DetectValResult Run(DetectValOptions o, Action<string>? warn = null, CancellationToken cancellationToken = default,
+        string? workingDirectory = null)
     {
-        if (string.IsNullOrWhiteSpace(o.Model)) throw new ArgumentException("invalid value for 'model': val needs --model path/to/weights.safetensors");
-        if (o.Batch <= 0) throw new ArgumentException($"invalid value for 'batch': must be positive, got {o.Batch}");
-        if (o.Imgsz < 0 || o.Imgsz % 32 != 0) throw new ArgumentException($"invalid value for 'imgsz': must be 0 or a multiple of 32, got {o.Imgsz}");
+        o.ValidateCommon();
+        if (o.Imgsz % 32 != 0) throw new ArgumentException($"invalid value for 'imgsz': must be 0 or a multiple of 32, got {o.Imgsz}");
         var backend = Devices.Get(o.Device);
-        using var w = DetectWeights.Load(o.Model, backend);
+        using var w = DetectWeights.Load(o.Model!, backend);
         var data = DetectionData.Load(o.Data, new YoloDatasetOptions { SingleCls = o.SingleCls, Warn = warn is null ? null : m => warn(StripWarning(m)) });
-        var split = o.Split.ToLowerInvariant() switch
-        {
-            "val" => data.Val,
-            "test" => data.Test ?? throw new DatasetException(o.Data ?? "synthetic", "the data set has no test split"),
-            "train" => data.Train,
-            _ => throw new ArgumentException($"invalid value for 'split': '{o.Split}' (val, test or train)"),
-        };
+        var split = o.PickSplit(data.Val, data.Test, data.Train, o.Data ?? "synthetic");
         if (data.Names.Count != w.Model.Nc)
             throw new ArgumentException($"{o.Model} detects {w.Model.Nc} classes but the data set has {data.Names.Count}");
         int imgsz = o.Imgsz > 0 ? o.Imgsz : w.ImageSize;
         var validator = new DetectValidator(split, data.Names, imgsz, o.Batch, o.Workers, ValNms(o.Conf, o.Iou, o.MaxDet), w.Model.MaxStride, warn);
         var loss = new DetectionLoss(w.Model);
-        return validator.Evaluate(w.Model, backend, loss, cancellationToken);
+        var result = validator.Evaluate(w.Model, backend, loss, cancellationToken);
+        string dir = RunDirectory.Resolve("detect", o.Project, o.Name, o.ExistOk, workingDirectory, withWeights: false);
+        ConfusionCsv.Write(dir, result.Metrics.Confusion.Matrix, data.Names, background: true);
+        return result with { RunDirectory = dir };
     }
 
     /// <summary>Messages from the data layer carry their own "WARNING " prefix; reporters add theirs.</summary>

@@ -1,22 +1,18 @@
 using System.Globalization;
 using VisionCuda.NN;
-using VisionCuda.Training.Classify;
 using VisionCuda.Training.Runs;
 
-namespace VisionCuda.Training.Common;
+namespace VisionCuda.Training.Engine;
 
-/// <summary>Pieces of the training loop that every task's trainer shares (resume lookup, divergence message, dropout steps).</summary>
-public static class TrainerSupport
+/// <summary>Small pieces of the engine: resume lookup, the divergence message, dropout steps.</summary>
+public static class RunSupport
 {
-    /// <summary>Global gradient-norm clip applied before every optimizer step (Ultralytics' optimizer_step uses 10).</summary>
-    public const double MaxGradNorm = 10.0;
-
     /// <summary>The options a resumed run was started with (its args.yaml), with resume cleared.</summary>
-    public static T LoadResumeArgs<T>(string runDir, Action<T> clearResume) where T : new()
+    public static T LoadResumeArgs<T>(string runDir) where T : Options.TrainOptionsBase, new()
     {
         string argsPath = Path.Combine(runDir, "args.yaml");
         var saved = Options.ArgsYaml.FromYaml<T>(File.ReadAllText(argsPath), argsPath);
-        clearResume(saved);
+        saved.Resume = null;
         return saved;
     }
 
