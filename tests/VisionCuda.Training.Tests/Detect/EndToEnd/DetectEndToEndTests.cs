@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using VisionCuda.Training.Common;
 using VisionCuda.Training.Detect.Metrics;
 using VisionCuda.Training.Detect.Nms;
 using VisionCuda.Training.Detect.Train;
@@ -68,9 +69,43 @@ public class DetectEndToEndTests : IClassFixture<TinyDetectRun>
 
         // The last row of results.csv is the validation of last.safetensors, by the same validator.
         var last = ResultsCsv.Read(Path.Combine(_run.RunDir, "results.csv"))[^1];
-        var r = DetectValidator.Run(new DetectValOptions { Model = Path.Combine(_run.RunDir, "weights", "last.safetensors"), Data = _run.DataYaml, Workers = 0, Batch = 16 });
+        var r = DetectValidator.Run(new DetectValOptions
+        {
+            Model = Path.Combine(_run.RunDir, "weights", "last.safetensors"), Data = _run.DataYaml, Workers = 0, Batch = 16,
+            Project = Path.Combine(_run.Cli.Root, "runs", "detect"), Name = "val-in-process",
+        });
         Assert.Equal(last["metrics/mAP50(B)"], r.MAP50, 4);
         Assert.Equal(last["metrics/mAP50-95(B)"], r.MAP5095, 4);
+    }
+
+    /// <summary>
+    /// The confusion matrix of the final validation, saved by train and by val: rows predicted, columns true class plus
+    /// background; each true-class column counts every validation label of that class once, and the normalised file
+    /// divides each column by that count.
+    /// </summary>
+    [Fact]
+    public void TrainAndValSaveTheConfusionMatrix()
+    {
+        Assert.True(_run.Code == 0, _run.Stderr);
+        var (code, _, stderr) = _run.Cli.Run("val", "detect", $"model={_run.Weights}", $"data={_run.DataYaml}", "workers=0", "name=cm");
+        Assert.True(code == 0, stderr);
+        string labelDir = Path.Combine(Path.GetDirectoryName(_run.DataYaml)!, "labels", "val");
+        var perClass = new long[SyntheticDetection.ClassNames.Count];
+        foreach (var f in Directory.GetFiles(labelDir, "*.txt"))
+            foreach (var line in File.ReadAllLines(f).Where(l => l.Trim().Length > 0))
+                perClass[int.Parse(line.Split(' ')[0], CultureInfo.InvariantCulture)]++;
+        foreach (var dir in new[] { _run.RunDir, Path.Combine(_run.Cli.Root, "runs", "detect", "cm") })
+        {
+            var (labels, raw) = ConfusionCsv.Read(Path.Combine(dir, ConfusionCsv.RawFile));
+            Assert.Equal(SyntheticDetection.ClassNames.Append("background"), labels);
+            var (_, norm) = ConfusionCsv.Read(Path.Combine(dir, ConfusionCsv.NormalizedFile));
+            for (int t = 0; t < perClass.Length; t++)
+            {
+                double column = Enumerable.Range(0, labels.Length).Sum(p => raw[p, t]);
+                Assert.Equal(perClass[t], column);
+                if (perClass[t] > 0) Assert.Equal(1.0, Enumerable.Range(0, labels.Length).Sum(p => norm[p, t]), 6);
+            }
+        }
     }
 
     [Fact]
