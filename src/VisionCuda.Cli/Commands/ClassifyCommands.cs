@@ -62,7 +62,7 @@ internal static class ClassifyCommands
             if (string.IsNullOrWhiteSpace(o.Model)) throw new CliException("invalid value for 'model': predict needs --model path/to/weights.safetensors");
             if (string.IsNullOrWhiteSpace(o.Source)) throw new CliException("invalid value for 'source': predict needs --source IMAGE|DIR");
             using var predictor = new ClassifyPredictor(o.Model, o.Device, o.Imgsz);
-            var predictions = predictor.PredictSource(o.Source, m => stderr.WriteLine("WARNING " + m));
+            var predictions = predictor.PredictSource(o.Source, m => stderr.WriteLine("WARNING " + m), cancellationToken: TrainCommand.CtrlC());
             foreach (var p in predictions)
                 stdout.WriteLine(p.Source + ": " + string.Join(", ", p.Top5.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Probability:F3}"))));
             if (o.SaveJson)

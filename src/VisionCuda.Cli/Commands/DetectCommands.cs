@@ -80,10 +80,10 @@ internal static class DetectCommands
             if (o.Iou <= 0 || o.Iou > 1) throw new CliException($"invalid value for 'iou': must be in (0, 1], got {o.Iou}");
             if (o.MaxDet <= 0) throw new CliException($"invalid value for 'max_det': must be positive, got {o.MaxDet}");
             using var predictor = new DetectPredictor(o.Model, o.Device, o.Imgsz);
-            var nms = new NmsSettings((float)o.Conf, (float)o.Iou, o.MaxDet, o.AgnosticNms, MultiLabel: false);
-            var results = predictor.Predict(o.Source, nms, m => stderr.WriteLine("WARNING " + m), (d, i, n) =>
+            predictor.Nms = new NmsSettings((float)o.Conf, (float)o.Iou, o.MaxDet, o.AgnosticNms, MultiLabel: false);
+            var results = predictor.PredictSource(o.Source, m => stderr.WriteLine("WARNING " + m), (d, i, n) =>
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"image {i}/{n} {d.Source}: {d.Width}x{d.Height} {predictor.Describe(d.Detections)}, {d.Elapsed.TotalMilliseconds:F1}ms")));
+                    $"image {i}/{n} {d.Source}: {d.Width}x{d.Height} {predictor.Describe(d.Detections)}, {d.Elapsed.TotalMilliseconds:F1}ms")), TrainCommand.CtrlC());
             if (!o.Save && !o.SaveTxt && !o.SaveJson) return 0;
             string dir = RunDirectory.Resolve("detect", o.Project, o.Name, o.ExistOk);
             string unused = Path.Combine(dir, "weights");   // a predict run has no weights

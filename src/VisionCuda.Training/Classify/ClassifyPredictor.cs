@@ -1,7 +1,9 @@
 using System.Text.Json;
 using VisionCuda.Autograd;
 using VisionCuda.Backends;
+using OpenCvSharp;
 using VisionCuda.Memory;
+using VisionCuda.Training.Predict;
 using VisionCuda.Vision.Augment;
 using VisionCuda.Vision.Imaging;
 
@@ -11,7 +13,7 @@ namespace VisionCuda.Training.Classify;
 public sealed record Prediction(string Source, IReadOnlyList<(string Name, int Index, float Probability)> Top5);
 
 /// <summary>Classifies images with trained weights: the same resize and center crop as validation, then softmax.</summary>
-public sealed class ClassifyPredictor : IDisposable
+public sealed class ClassifyPredictor : IPredictor<Prediction>
 {
     private readonly ClassifyWeights _weights;
     private readonly ClassifyValTransform _transform;
@@ -27,18 +29,18 @@ public sealed class ClassifyPredictor : IDisposable
     public IReadOnlyList<string> Names => _weights.Names;
 
     /// <summary>Predicts every supported image under a file or directory (sorted); unreadable files are skipped with a warning.</summary>
-    public List<Prediction> PredictSource(string source, Action<string>? warn = null)
+    public IReadOnlyList<Prediction> PredictSource(string source, Action<string>? warn = null, Action<Prediction, int, int>? onImage = null,
+        CancellationToken cancellationToken = default)
     {
-        IEnumerable<string> files;
-        if (File.Exists(source)) files = new[] { source };
-        else if (Directory.Exists(source)) files = Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Where(ImageIO.IsSupported).OrderBy(f => f, StringComparer.Ordinal);
-        else throw new FileNotFoundException($"source '{source}' is neither an image nor a directory", source);
+        var files = ImageIO.FindImages(source);
         var results = new List<Prediction>();
-        foreach (var f in files)
+        for (int i = 0; i < files.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                results.Add(Predict(f));
+                results.Add(Predict(files[i], cancellationToken));
+                onImage?.Invoke(results[^1], i + 1, files.Count);
             }
             catch (ImageDecodeException e)
             {
@@ -48,16 +50,27 @@ public sealed class ClassifyPredictor : IDisposable
         return results;
     }
 
-    public Prediction Predict(string imagePath)
+    public Prediction Predict(string imagePath, CancellationToken cancellationToken = default) => Classify(_transform.LoadFile(imagePath), imagePath);
+
+    public Prediction Predict(Stream encoded, string name, CancellationToken cancellationToken = default) =>
+        PredictorStreams.PredictEncoded(this, encoded, name, cancellationToken);
+
+    public Prediction Predict(Mat image, string name, CancellationToken cancellationToken = default)
     {
-        var chw = _transform.LoadFile(imagePath);
+        var chw = new float[_transform.Channels * _transform.Height * _transform.Width];
+        _transform.Apply(image, 0, 0, chw);
+        return Classify(chw, name);
+    }
+
+    private Prediction Classify(float[] chw, string source)
+    {
         using var scope = DisposeScope.Enter();
         using var noGrad = GradMode.NoGrad();
         var x = Tensor.FromArray(chw, new[] { 1, _transform.Channels, _transform.Height, _transform.Width }, _backend);
         var probs = F.Softmax(_weights.Model.Forward(x), 1).ToArray();
         var top = probs.Select((p, i) => (p, i)).OrderByDescending(t => t.p).ThenBy(t => t.i).Take(5)
             .Select(t => (_weights.Names[t.i], t.i, t.p)).ToList();
-        return new Prediction(imagePath, top);
+        return new Prediction(source, top);
     }
 
     public static string ToJson(IEnumerable<Prediction> predictions) => JsonSerializer.Serialize(

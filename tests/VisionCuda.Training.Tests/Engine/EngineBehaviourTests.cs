@@ -99,6 +99,23 @@ public class EngineBehaviourTests
         Assert.True(a.AsSpan().SequenceEqual(b), "the resumed run differs from the uninterrupted one");
     }
 
+    /// <summary>One predictor shape for classify too: a path, a Stream and an in-memory image give the same top-5.</summary>
+    [Fact]
+    public void ClassifyPredictOverloadsAgree()
+    {
+        using var cli = new CliRunner();
+        string data = Shapes(cli);
+        var run = new ClassifyTrainer(new ClassifyTrainOptions { Data = data, Epochs = 1, Batch = 8, Imgsz = 16, Workers = 0, Project = Path.Combine(cli.Root, "runs") }).Train();
+        using var p = new ClassifyPredictor(Path.Combine(run.RunDirectory, "weights", Checkpoint.LastWeights));
+        string file = Directory.GetFiles(Path.Combine(data, "val"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var fromPath = p.Predict(file);
+        using var stream = File.OpenRead(file);
+        using var mat = VisionCuda.Vision.Imaging.ImageIO.Read(file);
+        Assert.Equal(fromPath.Top5, p.Predict(stream, "s").Top5);
+        Assert.Equal(fromPath.Top5, p.Predict(mat, "m").Top5);
+        Assert.Equal(fromPath.Top5, p.PredictSource(file)[0].Top5);
+    }
+
     [Fact]
     public void RefusedModesSayWhy()
     {

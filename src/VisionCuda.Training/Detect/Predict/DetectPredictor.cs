@@ -7,6 +7,7 @@ using VisionCuda.Backends;
 using VisionCuda.Training.Detect.Nms;
 using VisionCuda.Training.Detect.Train;
 using VisionCuda.Training.Detect.Val;
+using VisionCuda.Training.Predict;
 using VisionCuda.Vision.Detection;
 using VisionCuda.Vision.Imaging;
 
@@ -22,7 +23,7 @@ public sealed record ImageDetections(string Source, int Width, int Height, Detec
 /// labels/&lt;stem&gt;.txt (class cx cy w h normalised, plus the confidence with save_conf) and predictions.json
 /// (COCO results: image_id, category_id, bbox [x, y, w, h] in pixels, score).
 /// </summary>
-public sealed class DetectPredictor : IDisposable
+public sealed class DetectPredictor : IPredictor<ImageDetections>
 {
     private readonly DetectWeights _weights;
     private readonly IBackend _backend;
@@ -39,26 +40,33 @@ public sealed class DetectPredictor : IDisposable
 
     public int ImageSize { get; }
 
-    /// <summary>The supported images under a file or a directory (recursive, sorted).</summary>
-    public static IReadOnlyList<string> SourceFiles(string source)
-    {
-        if (File.Exists(source)) return new[] { Path.GetFullPath(source) };
-        if (Directory.Exists(source))
-            return Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Where(ImageIO.IsSupported)
-                .Select(Path.GetFullPath).OrderBy(f => f, StringComparer.Ordinal).ToArray();
-        throw new FileNotFoundException($"source '{source}' is neither an image nor a directory", source);
-    }
+    /// <summary>NMS of <see cref="Predict(string, CancellationToken)"/> and the other overloads (Ultralytics' predict defaults).</summary>
+    public NmsSettings Nms { get; set; } = new(0.25f, 0.7f, 300, false, MultiLabel: false);
 
     /// <summary>Detections for every image of <paramref name="source"/>, in file order; unreadable images are skipped with a warning.</summary>
-    public List<ImageDetections> Predict(string source, NmsSettings nms, Action<string>? warn = null, Action<ImageDetections, int, int>? onImage = null)
+    public IReadOnlyList<ImageDetections> PredictSource(string source, Action<string>? warn = null, Action<ImageDetections, int, int>? onImage = null,
+        CancellationToken cancellationToken = default)
     {
-        var files = SourceFiles(source);
-        if (files.Count == 0) throw new FileNotFoundException($"source '{source}' contains no images ({string.Join(", ", ImageIO.SupportedExtensions)})", source);
-        var set = new SourceImages(files, _weights.Names);
-        var loader = new DetectionLoader(set, new DetectionLoaderOptions
+        var files = ImageIO.FindImages(source);
+        return Run(new SourceImages(files, _weights.Names), warn, onImage, cancellationToken);
+    }
+
+    public ImageDetections Predict(string imagePath, CancellationToken cancellationToken = default) =>
+        Run(new SourceImages([Path.GetFullPath(imagePath)], _weights.Names), null, null, cancellationToken).Single();
+
+    public ImageDetections Predict(Stream encoded, string name, CancellationToken cancellationToken = default) =>
+        PredictorStreams.PredictEncoded(this, encoded, name, cancellationToken);
+
+    public ImageDetections Predict(Mat image, string name, CancellationToken cancellationToken = default) =>
+        Run(new InMemoryImage(image, name, _weights.Names), null, null, cancellationToken).Single();
+
+    /// <summary>The val loader's letterbox (batch 1) and <see cref="DetectInference"/> over a label-less set of images.</summary>
+    private List<ImageDetections> Run(IDetectionDataset images, Action<string>? warn, Action<ImageDetections, int, int>? onImage, CancellationToken cancellationToken)
+    {
+        var loader = new DetectionLoader(images, new DetectionLoaderOptions
         {
             BatchSize = 1,
-            Workers = Math.Min(2, Environment.ProcessorCount),
+            Workers = images.Count > 1 ? Math.Min(2, Environment.ProcessorCount) : 0,
             Augment = false,
             Rect = true,
             Stride = _weights.Model.MaxStride,
@@ -67,16 +75,16 @@ public sealed class DetectPredictor : IDisposable
         });
         var results = new List<ImageDetections>();
         var clock = Stopwatch.StartNew();
-        foreach (var batch in loader.Epoch(0))
+        foreach (var batch in loader.Epoch(0, cancellationToken))
         {
             using var b = batch;
-            var r = DetectInference.Run(_weights.Model, b, nms, _backend);
+            var r = DetectInference.Run(_weights.Model, b, Nms, _backend);
             for (int i = 0; i < b.Count; i++)
             {
                 var info = b.Info[i];
                 var d = new ImageDetections(info.Source, info.OrigWidth, info.OrigHeight, r.PerImage[i], clock.Elapsed / Math.Max(1, b.Count));
                 results.Add(d);
-                onImage?.Invoke(d, results.Count, files.Count);
+                onImage?.Invoke(d, results.Count, images.Count);
             }
             clock.Restart();
         }
@@ -187,5 +195,16 @@ public sealed class DetectPredictor : IDisposable
         public Mat Load(int index) => ImageIO.Read(_files[index], 3);
         public (int Width, int Height) ImageSize(int index) => _sizes[index];
         public string Describe(int index) => _files[index];
+    }
+
+    /// <summary>One image held in memory, as a label-less data set (the loader gets a copy each time).</summary>
+    private sealed class InMemoryImage(Mat image, string name, IReadOnlyList<string> names) : IDetectionDataset
+    {
+        public int Count => 1;
+        public IReadOnlyList<string> Names => names;
+        public YoloBox[] GetLabels(int index) => [];
+        public Mat Load(int index) => ImageIO.ToChannels(image, 3);
+        public (int Width, int Height) ImageSize(int index) => (image.Width, image.Height);
+        public string Describe(int index) => name;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using VisionCuda.Training.Common;
 using VisionCuda.Training.Detect.Metrics;
 using VisionCuda.Training.Detect.Nms;
+using VisionCuda.Training.Detect.Predict;
 using VisionCuda.Training.Detect.Train;
 using VisionCuda.Training.Detect.Val;
 using VisionCuda.Training.Options;
@@ -106,6 +107,26 @@ public class DetectEndToEndTests : IClassFixture<TinyDetectRun>
                 if (perClass[t] > 0) Assert.Equal(1.0, Enumerable.Range(0, labels.Length).Sum(p => norm[p, t]), 6);
             }
         }
+    }
+
+    /// <summary>One predictor shape: a path, a Stream and an in-memory image give the same detections as the source listing.</summary>
+    [Fact]
+    public void PredictOverloadsAgree()
+    {
+        Assert.True(_run.Code == 0, _run.Stderr);
+        using var p = new DetectPredictor(_run.Weights) { Nms = new NmsSettings(0.001f, 0.7f, 300) };
+        var fromSource = p.PredictSource(_run.TrainImages);
+        string file = fromSource[0].Source;
+        var fromPath = p.Predict(file);
+        using var stream = File.OpenRead(file);
+        var fromStream = p.Predict(stream, "s");
+        using var mat = VisionCuda.Vision.Imaging.ImageIO.Read(file);
+        var fromMat = p.Predict(mat, "m");
+        Assert.NotEmpty(fromPath.Detections);
+        Assert.Equal(fromSource[0].Detections, fromPath.Detections);
+        Assert.Equal(fromPath.Detections, fromStream.Detections);
+        Assert.Equal(fromPath.Detections, fromMat.Detections);
+        Assert.ThrowsAny<OperationCanceledException>(() => { p.PredictSource(_run.TrainImages, cancellationToken: new CancellationToken(true)); });
     }
 
     [Fact]
