@@ -1,17 +1,8 @@
 namespace VisionCuda.Training.Options;
 
-/// <summary><c>visioncuda predict detect</c> arguments (conventions.md, Ultralytics' names and predict defaults).</summary>
-public sealed class DetectPredictOptions
+/// <summary><c>visioncuda predict detect</c> arguments: the shared ones (<see cref="PredictOptionsBase"/>) plus NMS and what to save (Ultralytics' predict defaults; save_json writes COCO results).</summary>
+public sealed class DetectPredictOptions : PredictOptionsBase
 {
-    [Arg("model", "weights .safetensors")]
-    public string? Model { get; set; }
-
-    [Arg("source", "an image file or a directory of images")]
-    public string? Source { get; set; }
-
-    [Arg("imgsz", "image size (0 = the size the model was trained at)")]
-    public int Imgsz { get; set; }
-
     [Arg("conf", "confidence threshold")]
     public double Conf { get; set; } = 0.25;
 
@@ -24,9 +15,6 @@ public sealed class DetectPredictOptions
     [Arg("agnostic_nms", "class-agnostic NMS")]
     public bool AgnosticNms { get; set; }
 
-    [Arg("device", "device to run on")]
-    public string Device { get; set; } = "cpu";
-
     [Arg("save", "write annotated images into the run folder")]
     public bool Save { get; set; } = true;
 
@@ -36,21 +24,7 @@ public sealed class DetectPredictOptions
     [Arg("save_conf", "add the confidence as a sixth column to --save_txt labels")]
     public bool SaveConf { get; set; }
 
-    [Arg("save_json", "write predictions.json (COCO results: image_id, category_id, bbox xywh, score)")]
-    public bool SaveJson { get; set; }
 
     [Arg("line_width", "box line width in pixels (0 = from the image size)")]
     public int LineWidth { get; set; }
-
-    [Arg("project", "project directory")]
-    public string? Project { get; set; }
-
-    [Arg("name", "run name")]
-    public string Name { get; set; } = "predict";
-
-    [Arg("exist_ok", "reuse an existing run folder")]
-    public bool ExistOk { get; set; }
-
-    [Arg("verbose", "more detail in messages")]
-    public bool Verbose { get; set; }
 }
