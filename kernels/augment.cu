@@ -1,4 +1,4 @@
-// augment.cu -- detection batch augmentation on the device (IBackend.AugmentBatch): builds the float batch
+// augment.cu -- detection batch augmentation on the device (IDetectionOps.AugmentBatch): builds the float batch
 // out[n][3][H][W] = RGB / 255 from 8-bit HWC RGB source images and one parameter row per image.
 //
 // Inputs (packed by VisionCuda.Backends.AugmentPacking):

@@ -11,7 +11,7 @@ namespace VisionCuda.Cuda;
 /// Op families live in the partial files CudaBackend.*.cs; this file holds devices, modules, launches and memory.
 /// Not thread-safe for concurrent ops (like a CUDA stream, it is one ordered queue).
 /// </summary>
-public sealed unsafe partial class CudaBackend : IBackend
+public sealed unsafe partial class CudaBackend : IBackend, IDetectionOps
 {
     private const int BlockSize = 256;
     private readonly DriverApi _api;

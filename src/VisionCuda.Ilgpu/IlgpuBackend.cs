@@ -20,7 +20,7 @@ namespace VisionCuda.Ilgpu;
 /// grouped with a tile edge chosen from the accelerator's MaxNumThreadsPerGroup (16 threads on the CPU accelerator).
 /// Launches are queued on the default stream; <see cref="Download{T}"/> and <see cref="Synchronize"/> wait.
 /// </summary>
-public sealed partial class IlgpuBackend : IBackend
+public sealed partial class IlgpuBackend : IBackend, IDetectionOps
 {
     private readonly Context _context;
     private readonly ConcurrentDictionary<string, Delegate> _kernels = new();

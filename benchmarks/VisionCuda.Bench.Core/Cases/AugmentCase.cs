@@ -5,7 +5,7 @@ using VisionCuda.Cpu;
 namespace VisionCuda.Bench;
 
 /// <summary>
-/// IBackend.AugmentBatch on a mosaic-style training batch: <c>batch</c> images of S x S, each warped from its own
+/// IDetectionOps.AugmentBatch on a mosaic-style training batch: <c>batch</c> images of S x S, each warped from its own
 /// 2S x 2S canvas by a RandomPerspective-style affine matrix (rotation, scale 0.6..1.4, shear, translation), every
 /// fourth one mixed up with another canvas, HSV gains on all, left-right flips on half. Sources are resident (the
 /// loader's upload is not timed). Work: 12 bytes of float output per pixel plus about 3 bytes of source per pixel read
@@ -58,7 +58,7 @@ public sealed class AugmentCase(int batch, int size, string label = "")
         return s;
     }
 
-    public override void Run() => Backend.AugmentBatch(_src, _rows, _out, size, size);
+    public override void Run() => Backend.Detection().AugmentBatch(_src, _rows, _out, size, size);
 
     public override CheckResult Check()
     {

@@ -5,7 +5,7 @@ using VisionCuda.Reference;
 namespace VisionCuda.Bench.Cases;
 
 /// <summary>
-/// IBackend.NmsRanked (the suppression step of NMS: on Cuda the bitmask kernels of kernels/nms.cu) on the benchmark
+/// IDetectionOps.NmsRanked (the suppression step of NMS: on Cuda the bitmask kernels of kernels/nms.cu) on the benchmark
 /// sets of tools/goldens/detect_eval/benchset.py (ReferenceNms.BenchmarkSet): random boxes at IoU 0.5 or clustered
 /// boxes at IoU 0.7. The boxes are ranked and uploaded once; one run is the op (mask and walk on the device); the check
 /// downloads keep and its count and compares them with the naive O(n^2) oracle. Work: 7 flops (2 sub, mul, add, sub,
@@ -47,7 +47,7 @@ public sealed class NmsCase(int n, bool clustered)
         }
     }
 
-    public override void Run() => Backend.NmsRanked(_boxes, null, n, Cut, n, _keep, _count);
+    public override void Run() => Backend.Detection().NmsRanked(_boxes, null, n, Cut, n, _keep, _count);
 
     public override CheckResult Check()
     {

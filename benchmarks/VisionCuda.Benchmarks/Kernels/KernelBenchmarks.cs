@@ -87,7 +87,7 @@ public class ModelGemmBenchmarks : KernelBenchmarks
 }
 
 /// <summary>
-/// NMS suppression on ranked boxes (IBackend.NmsRanked: the Cuda bitmask kernels on cuda:0, the vectorised grid core
+/// NMS suppression on ranked boxes (IDetectionOps.NmsRanked: the Cuda bitmask kernels on cuda:0, the vectorised grid core
 /// on cpu) over the 10,000-box benchmark sets; NmsBenchmarks times the whole host Nms.Run (ranking included).
 /// </summary>
 public class NmsKernelBenchmarks : KernelBenchmarks

@@ -7,7 +7,7 @@ namespace VisionCuda.Vision.Detection;
 /// The device half of a training batch (<see cref="DetectionLoaderOptions.DeviceAugment"/>): the composed 8-bit RGB
 /// canvases of every image, packed back to back, and one <see cref="AugmentImage"/> row per image (inverse warp,
 /// mixup partner and ratio, HSV gains, flips). <see cref="Materialize"/> uploads the bytes and runs
-/// <see cref="IBackend.AugmentBatch"/>, which gives the same float batch the Cpu loader would have built.
+/// <see cref="IDetectionOps.AugmentBatch"/>, which gives the same float batch the Cpu loader would have built.
 /// </summary>
 public sealed class AugmentBatchPlan : IDisposable
 {
@@ -38,7 +38,7 @@ public sealed class AugmentBatchPlan : IDisposable
         {
             backend.Upload(Sources, src);
             var t = Tensor.Empty([Images.Count, 3, Height, Width], backend);
-            backend.AugmentBatch(src, Images, t.Storage, Height, Width);
+            backend.Detection().AugmentBatch(src, Images, t.Storage, Height, Width);
             return t;
         }
         finally

@@ -20,7 +20,7 @@ namespace VisionCuda.Training.Detect.Nms;
 /// division for groups with no intersection; suppressed flags are ints. From 256 boxes on (finite coordinates,
 /// threshold &gt;= 0) a uniform grid limits the candidates to boxes sharing a cell with the kept box: a pair whose
 /// interiors do not intersect has IoU 0 or NaN and can never be suppressed, so the result is unchanged. That
-/// suppression core is VisionCuda.Cpu.Detection.RankedNms, shared with the Cpu backend's IBackend.NmsRanked; the
+/// suppression core is VisionCuda.Cpu.Detection.RankedNms, shared with the Cpu backend's IDetectionOps.NmsRanked; the
 /// overloads taking an IBackend (Nms.Backend.cs) run the suppression on any backend with the same result.
 /// </summary>
 public static partial class Nms

@@ -20,7 +20,7 @@ public readonly record struct Detection(float X1, float Y1, float X2, float Y2, 
 /// </list>
 /// Best class: the first class with the largest score (torch max). Coordinates stay in the model's input pixels.
 /// <para>
-/// Given a backend other than the Cpu one, step 4 runs on it (<see cref="IBackend.NmsRanked"/>, e.g. the Cuda bitmask
+/// Given a backend other than the Cpu one, step 4 runs on it (<see cref="IDetectionOps.NmsRanked"/>, e.g. the Cuda bitmask
 /// kernels): the candidates are ranked on the host, their boxes (and classes unless agnostic) uploaded, and only the
 /// first maxDet kept indices come back. The detections are identical to the host path's.
 /// </para>

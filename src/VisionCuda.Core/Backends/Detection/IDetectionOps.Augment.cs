@@ -1,6 +1,6 @@
 namespace VisionCuda.Backends;
 
-public partial interface IBackend
+public partial interface IDetectionOps
 {
     // ---- detection augmentation ----------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 namespace VisionCuda.Backends;
 
 /// <summary>
-/// The flat parameter table that the device implementations of <see cref="IBackend.AugmentBatch"/> upload: per image
+/// The flat parameter table that the device implementations of <see cref="IDetectionOps.AugmentBatch"/> upload: per image
 /// <see cref="Stride"/> doubles (layout below, mirrored by kernels/augment.cu and the Ilgpu kernel) and 768 bytes of HSV
 /// look-up tables (hue, saturation, value). Offsets and sizes are stored as doubles (exact below 2^53); the mixup
 /// weights are the floats (float)r and (float)(1 - r), stored exactly as doubles.

@@ -1,7 +1,7 @@
 namespace VisionCuda.Backends;
 
 /// <summary>
-/// The host-side arithmetic shared by every implementation of <see cref="IBackend.AugmentBatch"/> and by the
+/// The host-side arithmetic shared by every implementation of <see cref="IDetectionOps.AugmentBatch"/> and by the
 /// OpenCV-exact Cpu oracle in VisionCuda.Vision (Warp, HsvAugment), so both compute these numbers once, the same way:
 /// OpenCV's affine inverse, a 3x3 inverse, cvRound, and Ultralytics' HSV look-up tables.
 /// </summary>

@@ -14,7 +14,7 @@ public enum WarpMode
 }
 
 /// <summary>
-/// One warped source of <see cref="IBackend.AugmentBatch"/>: an 8-bit HWC RGB image of Width x Height at byte
+/// One warped source of <see cref="IDetectionOps.AugmentBatch"/>: an 8-bit HWC RGB image of Width x Height at byte
 /// <see cref="Offset"/> of the sources storage, and the INVERSE of the forward warp (destination to source, row
 /// major, as <see cref="AugmentMath.InvertAffine"/> / <see cref="AugmentMath.Invert3x3"/> compute it), in double so
 /// that sample positions round exactly as OpenCV's.
@@ -25,7 +25,7 @@ public sealed record WarpSource(long Offset, int Width, int Height, WarpMode Mod
 }
 
 /// <summary>
-/// The per-image parameters of <see cref="IBackend.AugmentBatch"/>: the warped source, an optional mixup partner with
+/// The per-image parameters of <see cref="IDetectionOps.AugmentBatch"/>: the warped source, an optional mixup partner with
 /// ratio r (a = trunc(a*r + b*(1-r)), computed in float as Ultralytics' MixUp), the HSV gains r (not 1 + r; applied
 /// when <see cref="Hsv"/>), and the flips (applied last).
 /// </summary>

@@ -3,7 +3,7 @@ using VisionCuda.Backends;
 namespace VisionCuda.Cuda;
 
 /// <summary>
-/// <see cref="IBackend.AugmentBatch"/> on the device: the parameter table and HSV look-up tables are packed on the host
+/// <see cref="IDetectionOps.AugmentBatch"/> on the device: the parameter table and HSV look-up tables are packed on the host
 /// (<see cref="AugmentPacking"/>, a few KiB per batch), uploaded into stream-ordered temporaries, and
 /// kernels/augment.cu builds the whole float batch, one thread per output pixel.
 /// </summary>

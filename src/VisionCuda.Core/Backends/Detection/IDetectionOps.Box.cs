@@ -6,7 +6,7 @@ namespace VisionCuda.Backends;
 /// storages, outputs written fully, shapes validated by the caller (<see cref="F"/>). The scalar float32 formulas every
 /// backend keeps to are in <see cref="BoxMath"/>.
 /// </summary>
-public partial interface IBackend
+public partial interface IDetectionOps
 {
     // ---- IoU ----------------------------------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 using VisionCuda.Backends;
 
-namespace VisionCuda.Cpu.Augment;
+namespace VisionCuda.Cpu.Detection;
 
 /// <summary>
-/// The per-pixel arithmetic of <see cref="IBackend.AugmentBatch"/> as plain scalar C#: OpenCV's fixed-point sample
+/// The per-pixel arithmetic of <see cref="IDetectionOps.AugmentBatch"/> as plain scalar C#: OpenCV's fixed-point sample
 /// positions for warpAffine / warpPerspective (1/32 pixel, cvRound of the double position), its 15-bit bilinear
 /// weights with the constant border, OpenCV's integer 8-bit RGB-&gt;HSV and float HSV-&gt;RGB, and the mixup blend.
 /// kernels/augment.cu and the Ilgpu kernel are ports of this file, line for line; VisionCuda.Vision's Warp and

@@ -7,7 +7,7 @@ namespace VisionCuda.Ilgpu;
 
 public sealed partial class IlgpuBackend
 {
-    /// <summary><see cref="IBackend.AugmentBatch"/>: the packed table and LUTs (<see cref="AugmentPacking"/>) go up as
+    /// <summary><see cref="IDetectionOps.AugmentBatch"/>: the packed table and LUTs (<see cref="AugmentPacking"/>) go up as
     /// temporaries and <see cref="AugmentKernels.Batch"/> writes one output pixel per thread.</summary>
     public void AugmentBatch(Storage sources, IReadOnlyList<AugmentImage> images, Storage output, int height, int width)
     {

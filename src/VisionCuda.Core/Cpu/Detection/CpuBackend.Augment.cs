@@ -1,11 +1,11 @@
 using VisionCuda.Backends;
-using VisionCuda.Cpu.Augment;
+using VisionCuda.Cpu.Detection;
 using VisionCuda.Cpu.Kernels;
 
 namespace VisionCuda.Cpu;
 
 /// <summary>
-/// <see cref="IBackend.AugmentBatch"/> on the Cpu: the scalar per-pixel code of <see cref="AugmentPixel"/>, parallel over
+/// <see cref="IDetectionOps.AugmentBatch"/> on the Cpu: the scalar per-pixel code of <see cref="AugmentPixel"/>, parallel over
 /// output rows (fixed chunks; every pixel is independent, so any partition gives the same bytes). The HSV look-up
 /// tables are built once per image before the rows run.
 /// </summary>
