@@ -52,6 +52,13 @@ public sealed unsafe partial class CudaBackend : IBackend, IDetectionOps
         if (api.HasAsync) _staging = new PinnedStaging(api, _stream);
         // The grid-stride kernels need only enough blocks to fill the device; the emulator runs blocks one by one.
         MaxGridBlocks = api.IsEmulator ? 64 : MultiprocessorCount * 32;
+        // Batch augmentation moves onto the device on the emulator too, so CI runs the path a GPU takes.
+        Capabilities = new BackendCapabilities
+        {
+            RunsOnHost = api.IsEmulator,
+            DeviceAugment = true,
+            GpuModel = api.IsEmulator ? null : DeviceName,
+        };
     }
 
     /// <summary>Opens GPU <paramref name="ordinal"/> through libcuda.so.1 (and cuBLAS, loaded on first use).</summary>
@@ -74,6 +81,8 @@ public sealed unsafe partial class CudaBackend : IBackend, IDetectionOps
     }
 
     public string Name { get; }
+
+    public BackendCapabilities Capabilities { get; }
 
     public string DeviceName { get; }
 

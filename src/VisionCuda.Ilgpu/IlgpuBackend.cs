@@ -53,6 +53,14 @@ public sealed partial class IlgpuBackend : IBackend, IDetectionOps
         int maxThreads = Math.Min(Accelerator.MaxNumThreadsPerGroup, 256);
         GemmTile = 1;
         while (4 * GemmTile * GemmTile <= maxThreads) GemmTile *= 2;
+        // The CPU accelerator interprets kernels thread by thread on the host; the GPU ones are real devices.
+        bool onHost = kind == IlgpuDeviceKind.Cpu;
+        Capabilities = new BackendCapabilities
+        {
+            RunsOnHost = onHost,
+            InterpreterSpeed = onHost,
+            GpuModel = onHost ? null : Accelerator.Name,
+        };
     }
 
     private TDevice Device<TDevice>(Context.DeviceCollection<TDevice> devices, int index, string prefix) where TDevice : Device
@@ -63,6 +71,8 @@ public sealed partial class IlgpuBackend : IBackend, IDetectionOps
     }
 
     public string Name { get; }
+
+    public BackendCapabilities Capabilities { get; }
 
     public IlgpuDeviceKind Kind { get; }
 

@@ -17,6 +17,9 @@ public partial interface IBackend : IDisposable
     /// <summary>Device name as the CLI spells it: "cpu", "cuda:0", "cuda-emu", "ilgpu:cpu".</summary>
     string Name { get; }
 
+    /// <summary>What this backend can do or prefers, for the callers whose behaviour must differ (never test the type or the name).</summary>
+    BackendCapabilities Capabilities { get; }
+
     // ---- memory -------------------------------------------------------------------------------------------
 
     /// <summary>Uninitialised, pooled storage of <paramref name="count"/> elements.</summary>

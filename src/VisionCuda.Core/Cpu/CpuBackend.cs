@@ -18,6 +18,8 @@ public sealed unsafe partial class CpuBackend : IBackend, IDetectionOps
 
     public string Name => "cpu";
 
+    public BackendCapabilities Capabilities { get; } = new() { HostMemory = true, RunsOnHost = true };
+
     /// <summary>Worker threads used by the parallel kernels (fixed partitioning: results do not depend on it for reductions).</summary>
     public int Threads { get; }
 

@@ -18,9 +18,10 @@ public sealed class AugmentBatchPlan : IDisposable
         _sources = sources; SourceBytes = sourceBytes; Images = images; Height = height; Width = width;
     }
 
-    /// <summary>Whether <paramref name="backend"/> should get plans rather than finished batches: the Cuda backends
-    /// (cuda:N, cuda-emu), where the warp, blend, HSV and float conversion move off the loader's CPU threads.</summary>
-    public static bool PreferredFor(IBackend backend) => backend.Name.StartsWith("cuda", StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="backend"/> should get plans rather than finished batches: those that say so
+    /// (<see cref="BackendCapabilities.DeviceAugment"/>: the Cuda backends, cuda:N and cuda-emu), where the warp, blend,
+    /// HSV and float conversion move off the loader's CPU threads.</summary>
+    public static bool PreferredFor(IBackend backend) => backend.Capabilities.DeviceAugment;
 
     public IReadOnlyList<AugmentImage> Images { get; }
     public int Height { get; }

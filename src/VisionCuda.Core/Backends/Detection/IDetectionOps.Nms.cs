@@ -16,7 +16,7 @@ public partial interface IDetectionOps
     /// <paramref name="maxKeep"/> kept boxes. Entries of keep past the count are left as they were.
     /// <para>
     /// torchvision compares the float IoU with a double threshold t; "iou &gt; t" equals "iou &gt; f" for the float f
-    /// rounded down from t (VisionCuda.Cpu.Detection.RankedNms.FloatCut), which is what this op takes.
+    /// rounded down from t (<see cref="NmsThreshold.FloatCut"/>), which is what this op takes.
     /// </para>
     /// </summary>
     void NmsRanked(Storage boxes, Storage? classes, int n, float iouCut, int maxKeep, Storage keep, Storage keepCount);

@@ -1,5 +1,4 @@
 using VisionCuda.Backends;
-using VisionCuda.Cpu.Detection;
 
 namespace VisionCuda.Training.Detect.Nms;
 

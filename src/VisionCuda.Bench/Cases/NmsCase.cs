@@ -37,7 +37,7 @@ public sealed class NmsCase(int n, bool clustered)
         _count = Alloc(1, DType.Int32);
     }
 
-    // The float cut of the double threshold (VisionCuda.Cpu.Detection.RankedNms.FloatCut): largest float <= t.
+    // The float cut of the double threshold (VisionCuda.Backends.NmsThreshold.FloatCut): largest float <= t.
     private float Cut
     {
         get

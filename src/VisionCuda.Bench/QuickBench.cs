@@ -87,7 +87,7 @@ public static class QuickBench
     /// <summary>
     /// Every case of <paramref name="size"/> (restricted to <paramref name="ops"/>) on <paramref name="backend"/>, then
     /// the table. One call for a host such as the trimmed GPU runner:
-    /// <c>QuickBench.RunCatalog(gpu, "model", null, QuickBench.Options("cuda:0", gpu.DeviceName), Console.Out)</c>.
+    /// <c>QuickBench.RunCatalog(gpu, "model", null, QuickBench.Options(gpu.Capabilities), Console.Out)</c>.
     /// Returns the rows; a row whose check failed has <c>Check.Ok == false</c>.
     /// </summary>
     public static IReadOnlyList<BenchRow> RunCatalog(IBackend backend, string size, IReadOnlyCollection<string>? ops, QuickBenchOptions options, TextWriter? table)
@@ -99,18 +99,18 @@ public static class QuickBench
         return rows;
     }
 
-    /// <summary>Default options with the peaks of <paramref name="device"/> (see <see cref="Peaks"/>).</summary>
-    public static QuickBenchOptions Options(string device, string? gpuModel, int runs = 10)
+    /// <summary>Default options with the peaks of a backend with these capabilities (see <see cref="Peaks"/>).</summary>
+    public static QuickBenchOptions Options(BackendCapabilities capabilities, int runs = 10)
     {
-        var (gflops, gbps) = Peaks(device, gpuModel);
+        var (gflops, gbps) = Peaks(capabilities);
         return new QuickBenchOptions { Runs = runs, PeakGflops = gflops, PeakGbps = gbps };
     }
 
-    /// <summary>Peaks for a device: the CPU formula for cpu, cuda-emu and ilgpu:cpu (they run on the host); the GPU
-    /// table for a GPU model name. VISIONCUDA_PEAK_GFLOPS / VISIONCUDA_PEAK_GBPS override.</summary>
-    public static (double? Gflops, double? Gbps) Peaks(string device, string? gpuModel)
+    /// <summary>Peaks for a backend: the GPU table for its GPU model; the CPU formula when it runs on the host (cpu,
+    /// cuda-emu, ilgpu:cpu). VISIONCUDA_PEAK_GFLOPS / VISIONCUDA_PEAK_GBPS override.</summary>
+    public static (double? Gflops, double? Gbps) Peaks(BackendCapabilities capabilities)
     {
-        if (gpuModel is not null && device.StartsWith("cuda:", StringComparison.Ordinal))
+        if (capabilities.GpuModel is { } gpuModel)
             return (MachinePeak.GpuGflops(gpuModel), MachinePeak.MemoryGbps(gpuModel));
         return (MachinePeak.CpuGflops(), MachinePeak.MemoryGbps());
     }
