@@ -1,4 +1,4 @@
-// activations.cu -- unary elementwise functions and their backwards (UnaryOp in OpKinds.cs).
+// elementwise_unary.cu -- unary elementwise functions and their backwards (UnaryOp in OpKinds.cs).
 //
 // Computes: vc_unary_f32:          y[i] = f(x[i]; a, b)
 //           vc_unary_backward_f32: dx[i] = dy[i] * f'(x[i]) (some ops use the forward output y instead of x).

@@ -1,4 +1,4 @@
-// conv2d.cu -- conv2d forward, backward-data and backward-weight over NCHW, weights [K, C/G, R, S].
+// conv.cu -- conv2d forward, backward-data and backward-weight over NCHW, weights [K, C/G, R, S].
 //
 // groups == 1 (the bulk of the FLOPs) goes through GEMM; the host drives it in chunks of nb images:
 //   forward:   col = im2col(x) laid out [nb][C*R*S][P] (P = OH*OW), then a strided-batched GEMM

@@ -1,4 +1,4 @@
-// dropout.cu -- dropout mask from Philox4x32-10 (the same stream as C# Philox.Uniform).
+// random.cu -- dropout mask from Philox4x32-10 (the same stream as C# Philox.Uniform).
 //
 // mask[i] = 0 when u < p, else scale (= 1/(1-p), computed once on the host so every backend uses the same float),
 // with u = vc_philox_uniform(seed, offset + i). One thread per element, grid-stride; a pure function of
