@@ -5,7 +5,7 @@ using VisionCuda.Ilgpu.Kernels;
 
 namespace VisionCuda.Ilgpu;
 
-/// <summary>Fill, block copies and permutes: the copy kernels of Kernels/ElementwiseKernels.cs.</summary>
+/// <summary>Fill, block copies and permutes: Kernels/CopyKernels.cs.</summary>
 public sealed partial class IlgpuBackend
 {
     public void Fill(Storage destination, float value)
@@ -15,10 +15,10 @@ public sealed partial class IlgpuBackend
         if (d.DType == DType.Int32)
         {
             // Int32 storages take the value converted, as the Cpu backend does (Fill(indices, 0)).
-            K("fill.i", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, int>(ElementwiseKernels.FillInt))(Extent(d.Count), d.I, (int)value);
+            K("fill.i", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, int>(CopyKernels.FillInt))(Extent(d.Count), d.I, (int)value);
             return;
         }
-        K("fill.f", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(ElementwiseKernels.FillFloat))(Extent(d.Count), d.F, value);
+        K("fill.f", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(CopyKernels.FillFloat))(Extent(d.Count), d.F, value);
     }
 
     public void CopyBlocks(Storage source, long sourceOffset, long sourceStride, Storage destination, long destinationOffset,
@@ -29,11 +29,11 @@ public sealed partial class IlgpuBackend
         var n = Extent(rows * cols);
         var src = S(source);
         if (!accumulate)
-            K("copy", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, BlockCopy>(ElementwiseKernels.CopyBlocks))(n, src.As<int>(), S(destination).As<int>(), p);
+            K("copy", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, BlockCopy>(CopyKernels.CopyBlocks))(n, src.As<int>(), S(destination).As<int>(), p);
         else if (src.DType == DType.Int32)
-            K("acc.i", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, BlockCopy>(ElementwiseKernels.AccumulateBlocksInt))(n, src.As<int>(), S(destination).As<int>(), p);
+            K("acc.i", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, BlockCopy>(CopyKernels.AccumulateBlocksInt))(n, src.As<int>(), S(destination).As<int>(), p);
         else
-            K("acc.f", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, BlockCopy>(ElementwiseKernels.AccumulateBlocksFloat))(n, src.As<float>(), S(destination).As<float>(), p);
+            K("acc.f", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, BlockCopy>(CopyKernels.AccumulateBlocksFloat))(n, src.As<float>(), S(destination).As<float>(), p);
     }
 
     public void Permute(Storage x, int[] shape, int[] perm, Storage y)
@@ -51,6 +51,6 @@ public sealed partial class IlgpuBackend
         }
         if (count == 0) return;
         var plan = Shape6.Create(outShape, src, new long[shape.Length]);
-        K("permute", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, Shape6>(ElementwiseKernels.Permute))(Extent(count), S(x).As<int>(), S(y).As<int>(), plan);
+        K("permute", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, Shape6>(CopyKernels.Permute))(Extent(count), S(x).As<int>(), S(y).As<int>(), plan);
     }
 }

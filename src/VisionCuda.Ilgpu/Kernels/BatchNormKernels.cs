@@ -7,7 +7,7 @@ namespace VisionCuda.Ilgpu.Kernels;
 /// Kahan sums in plane order, so they are accurate and repeatable. Normalisation: one thread per element,
 /// y = x*scale + shift with scale = invStd*gamma and shift = beta - mean*scale, as the Cpu backend does.
 /// </summary>
-internal static class NormKernels
+internal static class BatchNormKernels
 {
     public static void Stats(Index1D ch, ArrayView<float> x, ArrayView<float> saveMean, ArrayView<float> saveInvStd,
                              ArrayView<float> runningMean, ArrayView<float> runningVar, BnArgs a)
