@@ -1,4 +1,4 @@
-// augment.cu -- detection batch augmentation on the device (IBackend.AugmentBatch): builds the float batch
+// augment.cu -- detection batch augmentation on the device (IDetectionOps.AugmentBatch): builds the float batch
 // out[n][3][H][W] = RGB / 255 from 8-bit HWC RGB source images and one parameter row per image.
 //
 // Inputs (packed by VisionCuda.Backends.AugmentPacking):
@@ -18,7 +18,7 @@
 //   -> HSV: OpenCV's integer RGB->HSV (divisor tables computed inline: round-half-even integer quotients), the LUTs,
 //      OpenCV's float HSV->RGB with round-half-even
 //   -> float * (1/255).
-// Exactness: the result is bitwise the Cpu backend's (src/VisionCuda.Core/Cpu/Augment/AugmentPixel.cs, itself checked
+// Exactness: the result is bitwise the Cpu backend's (src/VisionCuda.Core/Cpu/Detection/AugmentPixel.cs, itself checked
 // against the OpenCV-exact oracle in VisionCuda.Vision). The integer parts are exact by construction; every float and
 // double product/sum goes through the aug_* helpers below, which are explicitly round-to-nearest and never fused
 // (clang and nvcc contract a*b+c into an FMA by default, which would move sample positions and HSV values by an ulp).

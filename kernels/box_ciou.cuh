@@ -1,5 +1,5 @@
 // box_ciou.cuh -- CIoU of two xyxy boxes and its gradient, shared by box_iou.cu (the loss's CIoU) and assigner.cu
-// (the assigner's overlap). The C spelling of VisionCuda.Backends.BoxMath (src/VisionCuda.Core/Backends/BoxMath.cs),
+// (the assigner's overlap). The C spelling of VisionCuda.Backends.BoxMath (src/VisionCuda.Core/Backends/Detection/BoxMath.cs),
 // step for step:
 //   w = x2 - x1, h = y2 - y1 + eps (both boxes); inter = clamp0(min x2 - max x1) * clamp0(min y2 - max y1);
 //   union = w1 h1 + w2 h2 - inter + eps; iou = inter / union; c2 = cw^2 + ch^2 + eps over the enclosing box;

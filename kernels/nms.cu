@@ -1,4 +1,4 @@
-// nms.cu -- non-maximum suppression on boxes already in rank order (IBackend.NmsRanked), torchvision's two-kernel
+// nms.cu -- non-maximum suppression on boxes already in rank order (IDetectionOps.NmsRanked), torchvision's two-kernel
 // bitmask design with the reduction on the device too, so only the keep list and its count leave the GPU.
 //
 // Semantics (identical to the Cpu backend, VisionCuda.Cpu.Detection.RankedNms): boxes [n, 4] x1, y1, x2, y2 in rank

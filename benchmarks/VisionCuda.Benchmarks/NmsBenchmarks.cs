@@ -10,7 +10,7 @@ namespace VisionCuda.Benchmarks;
 /// (one thread) and, as a baseline, the naive O(n^2) oracle on the random set.
 /// torchvision's CPU nms on the same boxes: /usr/bin/python3 tools/goldens/detect_eval/bench_nms.py
 /// (torch.set_num_threads(2)). Both keep the indices in nms_bench_kept.json (a test checks it).
-/// The backend op alone (IBackend.NmsRanked: the Cuda bitmask kernels on cuda:0 when a GPU is present) is
+/// The backend op alone (IDetectionOps.NmsRanked: the Cuda bitmask kernels on cuda:0 when a GPU is present) is
 /// NmsKernelBenchmarks (Kernels/KernelBenchmarks.cs), also `visioncuda bench --ops nms --size model --device cuda:0`
 /// and the GpuRunner's quickbench.
 /// Run: dotnet run -c Release --project benchmarks/VisionCuda.Benchmarks -- --filter '*Nms*' [--job short]

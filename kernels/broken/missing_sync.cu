@@ -1,4 +1,4 @@
-// broken/missing_sync.cu -- DELIBERATELY WRONG. selftest_transpose (kernels/selftest_transpose.cu) with its
+// broken/missing_sync.cu -- DELIBERATELY WRONG. selftest_transpose (kernels/selftest/selftest_transpose.cu) with its
 // vc_sync() removed: threads read tile entries that other threads of the block may not have written yet.
 // On a GPU this often "works" by the luck of warp scheduling; the emulator must make it fail
 // (native/tests/test_missing_sync.cpp asserts that). Never compiled into the product: kernels/broken/ is excluded

@@ -1,4 +1,4 @@
-// test_missing_sync.cpp -- the planted-bug test the issue asks for. kernels/selftest_transpose.cu (correct) and
+// test_missing_sync.cpp -- the planted-bug test the issue asks for. kernels/selftest/selftest_transpose.cu (correct) and
 // kernels/broken/missing_sync.cu (the same kernel with its vc_sync() removed, compiled into this executable only)
 // transpose the same matrices. The correct one must match exactly; the broken one must NOT, because the emulator
 // NaN-fills shared memory at block start and runs the threads of a block in a shuffled order, so a thread reads tile

@@ -1,4 +1,4 @@
-// gpu_selftest.cpp -- runs the kernels/selftest_*.cu kernels through any library that exports the CUDA driver API:
+// gpu_selftest.cpp -- runs the kernels/selftest/*.cu kernels through any library that exports the CUDA driver API:
 // the real libcuda.so.1 on a GPU machine, or libvisioncuda_emu.so. Same checks either way, so the emulator and real
 // hardware are held to the same expectations, and the device math of the clang build (common/math_soft.cuh, which
 // only a GPU can execute) is measured against double precision.

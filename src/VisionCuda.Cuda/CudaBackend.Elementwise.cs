@@ -2,6 +2,7 @@ using VisionCuda.Backends;
 
 namespace VisionCuda.Cuda;
 
+/// <summary>Unary ops and their backwards (kernels/elementwise_unary.cu), broadcast binary ops and axpy (kernels/elementwise.cu).</summary>
 public sealed partial class CudaBackend
 {
     public void Unary(UnaryOp op, Storage x, Storage y, long count, float a = 0f, float b = 0f) =>

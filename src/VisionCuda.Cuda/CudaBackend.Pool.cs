@@ -2,6 +2,7 @@ using VisionCuda.Backends;
 
 namespace VisionCuda.Cuda;
 
+/// <summary>Max and average pooling: kernels/pool.cu.</summary>
 public sealed partial class CudaBackend
 {
     public void MaxPool2dForward(in Pool2dGeometry g, Storage x, Storage y, Storage indices)
@@ -31,10 +32,4 @@ public sealed partial class CudaBackend
         Launch1D(K.vc_avgpool2d_bwd_f32, planes * g.H * g.W, P(dy), P(dx), planes, g.H, g.W,
             g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadH, g.PadW, g.OutH, g.OutW, g.CountIncludePad ? 1 : 0);
     }
-
-    public void Upsample(InterpolationMode mode, bool alignCorners, Storage x, Storage y, long planes, int h, int w, int outH, int outW) =>
-        Launch1D(K.vc_upsample_f32, planes * outH * outW, P(x), P(y), planes, h, w, outH, outW, (int)mode, alignCorners ? 1 : 0);
-
-    public void UpsampleBackward(InterpolationMode mode, bool alignCorners, Storage dy, Storage dx, long planes, int h, int w, int outH, int outW) =>
-        Launch1D(K.vc_upsample_bwd_f32, planes * h * w, P(dy), P(dx), planes, h, w, outH, outW, (int)mode, alignCorners ? 1 : 0);
 }

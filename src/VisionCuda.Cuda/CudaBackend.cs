@@ -11,7 +11,7 @@ namespace VisionCuda.Cuda;
 /// Op families live in the partial files CudaBackend.*.cs; this file holds devices, modules, launches and memory.
 /// Not thread-safe for concurrent ops (like a CUDA stream, it is one ordered queue).
 /// </summary>
-public sealed unsafe partial class CudaBackend : IBackend
+public sealed unsafe partial class CudaBackend : IBackend, IDetectionOps
 {
     private const int BlockSize = 256;
     private readonly DriverApi _api;
@@ -52,6 +52,13 @@ public sealed unsafe partial class CudaBackend : IBackend
         if (api.HasAsync) _staging = new PinnedStaging(api, _stream);
         // The grid-stride kernels need only enough blocks to fill the device; the emulator runs blocks one by one.
         MaxGridBlocks = api.IsEmulator ? 64 : MultiprocessorCount * 32;
+        // Batch augmentation moves onto the device on the emulator too, so CI runs the path a GPU takes.
+        Capabilities = new BackendCapabilities
+        {
+            RunsOnHost = api.IsEmulator,
+            DeviceAugment = true,
+            GpuModel = api.IsEmulator ? null : DeviceName,
+        };
     }
 
     /// <summary>Opens GPU <paramref name="ordinal"/> through libcuda.so.1 (and cuBLAS, loaded on first use).</summary>
@@ -74,6 +81,8 @@ public sealed unsafe partial class CudaBackend : IBackend
     }
 
     public string Name { get; }
+
+    public BackendCapabilities Capabilities { get; }
 
     public string DeviceName { get; }
 

@@ -20,7 +20,7 @@ namespace VisionCuda.Ilgpu;
 /// grouped with a tile edge chosen from the accelerator's MaxNumThreadsPerGroup (16 threads on the CPU accelerator).
 /// Launches are queued on the default stream; <see cref="Download{T}"/> and <see cref="Synchronize"/> wait.
 /// </summary>
-public sealed partial class IlgpuBackend : IBackend
+public sealed partial class IlgpuBackend : IBackend, IDetectionOps
 {
     private readonly Context _context;
     private readonly ConcurrentDictionary<string, Delegate> _kernels = new();
@@ -53,6 +53,14 @@ public sealed partial class IlgpuBackend : IBackend
         int maxThreads = Math.Min(Accelerator.MaxNumThreadsPerGroup, 256);
         GemmTile = 1;
         while (4 * GemmTile * GemmTile <= maxThreads) GemmTile *= 2;
+        // The CPU accelerator interprets kernels thread by thread on the host; the GPU ones are real devices.
+        bool onHost = kind == IlgpuDeviceKind.Cpu;
+        Capabilities = new BackendCapabilities
+        {
+            RunsOnHost = onHost,
+            InterpreterSpeed = onHost,
+            GpuModel = onHost ? null : Accelerator.Name,
+        };
     }
 
     private TDevice Device<TDevice>(Context.DeviceCollection<TDevice> devices, int index, string prefix) where TDevice : Device
@@ -63,6 +71,8 @@ public sealed partial class IlgpuBackend : IBackend
     }
 
     public string Name { get; }
+
+    public BackendCapabilities Capabilities { get; }
 
     public IlgpuDeviceKind Kind { get; }
 

@@ -37,7 +37,7 @@ public abstract partial class OpSuite
         {
             var src = PutI(b, ints);
             var y = b.Allocate((long)rows.Length * 3 * outH * outW);
-            b.AugmentBatch(src, rows, y, outH, outW);
+            b.Detection().AugmentBatch(src, rows, y, outH, outW);
             return new[] { Get(b, y) };
         }, 0, 0);
     }

@@ -40,15 +40,15 @@ public abstract partial class OpSuite
             var sp = Put(b, p);
             var sq = Put(b, q);
             var y = b.Allocate(outer * inner);
-            b.Ciou(sp, sq, y, outer, inner, BoxMath.CiouEps);
+            b.Detection().Ciou(sp, sq, y, outer, inner, BoxMath.CiouEps);
             var d = b.Allocate(p.Length);
-            b.CiouBackward(sp, sq, Put(b, g), d, outer, inner, BoxMath.CiouEps);
+            b.Detection().CiouBackward(sp, sq, Put(b, g), d, outer, inner, BoxMath.CiouEps);
             return new[] { Get(b, y), Get(b, d) };
         }, RedRtol, RedAtol);
         h.Check("iou matrix", b =>
         {
             var y = b.Allocate(6 * 6);
-            b.BoxIouMatrix(Put(b, p), Put(b, q), y, 6, 6);
+            b.Detection().BoxIouMatrix(Put(b, p), Put(b, q), y, 6, 6);
             return new[] { Get(b, y) };
         }, ElemRtol, ElemAtol);
     }
@@ -66,15 +66,15 @@ public abstract partial class OpSuite
         {
             var sx = Put(b, x);
             var dist = b.Allocate(outer * inner);
-            b.DflDecode(sx, dist, outer, bins, inner);
+            b.Detection().DflDecode(sx, dist, outer, bins, inner);
             var dx = b.Allocate(x.Length);
-            b.DflDecodeBackward(sx, Put(b, dd), dx, outer, bins, inner);
+            b.Detection().DflDecodeBackward(sx, Put(b, dd), dx, outer, bins, inner);
             var st = Put(b, target);
             var sw = Put(b, weight);
             var loss = b.Allocate(outer * inner);
-            b.DflLoss(sx, st, sw, loss, outer, bins, inner);
+            b.Detection().DflLoss(sx, st, sw, loss, outer, bins, inner);
             var dl = b.Allocate(x.Length);
-            b.DflLossBackward(sx, st, sw, Put(b, dd), dl, outer, bins, inner);
+            b.Detection().DflLossBackward(sx, st, sw, Put(b, dd), dl, outer, bins, inner);
             return new[] { Get(b, dist), Get(b, dx), Get(b, loss), Get(b, dl) };
         }, RedRtol, RedAtol);
     }
@@ -105,7 +105,7 @@ public abstract partial class OpSuite
             var inside = b.Allocate(batch * maxGts * a, DType.Int32);
             var overlap = b.Allocate(batch * maxGts * a);
             var metric = b.Allocate(batch * maxGts * a);
-            b.AssignerMetrics(Put(b, scores), Put(b, pred), Put(b, anchors), Put(b, gt), PutI(b, cls), PutI(b, counts), inside, overlap, metric,
+            b.Detection().AssignerMetrics(Put(b, scores), Put(b, pred), Put(b, anchors), Put(b, gt), PutI(b, cls), PutI(b, counts), inside, overlap, metric,
                 batch, maxGts, a, nc, 0.5f, 6f, 1e-9f);
             return new[] { GetI(b, inside).Select(v => (float)v).ToArray(), Get(b, overlap), Get(b, metric) };
         }, RedRtol, 1e-7);   // GPU accelerators' atan/pow may differ from glibc by ulps, and ov^6 amplifies them six-fold

@@ -33,7 +33,7 @@ public abstract partial class OpSuite
                 var cs = useClasses ? PutI(b, classes) : null;
                 var keep = b.Allocate(Math.Max(1, Math.Min(count, maxKeep)), DType.Int32);
                 var kc = b.Allocate(1, DType.Int32);
-                b.NmsRanked(bs, cs, count, cut, maxKeep, keep, kc);
+                b.Detection().NmsRanked(bs, cs, count, cut, maxKeep, keep, kc);
                 int k = GetI(b, kc, 1)[0];
                 return GetI(b, keep, k);
             }

@@ -78,7 +78,7 @@ if (modes.Contains("quickbench"))
 {
     try
     {
-        VisionCuda.Bench.QuickBench.RunCatalog(gpu, "model", null, VisionCuda.Bench.QuickBench.Options(device, gpu.DeviceName), Console.Out);
+        VisionCuda.Bench.QuickBench.RunCatalog(gpu, "model", null, VisionCuda.Bench.QuickBench.Options(gpu.Capabilities), Console.Out);
     }
     catch (Exception e)
     {

@@ -64,7 +64,7 @@ internal sealed class AugmentBatchWorkload : IDisposable
     }
 
     /// <summary>The op's batch on <paramref name="backend"/> (sources already there) into <paramref name="output"/>.</summary>
-    public void Op(IBackend backend, Storage sources, Storage output) => backend.AugmentBatch(sources, Rows, output, Size, Size);
+    public void Op(IBackend backend, Storage sources, Storage output) => backend.Detection().AugmentBatch(sources, Rows, output, Size, Size);
 
     public Storage Upload(IBackend backend)
     {

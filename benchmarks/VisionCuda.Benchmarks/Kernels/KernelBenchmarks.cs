@@ -2,15 +2,13 @@ using BenchmarkDotNet.Attributes;
 using VisionCuda.Backends;
 using VisionCuda.Bench;
 using VisionCuda.Benchmarks.Reporting;
-using VisionCuda.Cuda;
-using VisionCuda.Ilgpu;
 
 namespace VisionCuda.Benchmarks.Kernels;
 
 /// <summary>
 /// One kernel family on every available backend (<see cref="KernelTargets"/>). [GlobalSetup] opens the device,
 /// allocates the case's inputs there and checks one run against the naive scalar reference
-/// (benchmarks/VisionCuda.Bench.Core): a mismatch throws, which fails the run, so no fast wrong number is reported.
+/// (src/VisionCuda.Bench): a mismatch throws, which fails the run, so no fast wrong number is reported.
 /// The benchmark method synchronises the device before returning. Columns: GFLOP/s or GB/s and % of peak.
 /// </summary>
 [Config(typeof(KernelConfig))]
@@ -28,10 +26,8 @@ public abstract class KernelBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        CudaDevices.EnsureRegistered();
-        IlgpuDevices.EnsureRegistered();
         var (device, key) = KernelTargets.Parse(Target);
-        _backend = Devices.Get(device);
+        _backend = BenchDevices.Open(device);
         _case = KernelCatalog.ByKey(key);
         _case.Setup(_backend);
         var check = _case.CheckOrThrow();
@@ -87,7 +83,7 @@ public class ModelGemmBenchmarks : KernelBenchmarks
 }
 
 /// <summary>
-/// NMS suppression on ranked boxes (IBackend.NmsRanked: the Cuda bitmask kernels on cuda:0, the vectorised grid core
+/// NMS suppression on ranked boxes (IDetectionOps.NmsRanked: the Cuda bitmask kernels on cuda:0, the vectorised grid core
 /// on cpu) over the 10,000-box benchmark sets; NmsBenchmarks times the whole host Nms.Run (ranking included).
 /// </summary>
 public class NmsKernelBenchmarks : KernelBenchmarks

@@ -5,7 +5,6 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using VisionCuda.Bench;
 using VisionCuda.Benchmarks.Kernels;
-using VisionCuda.Cuda;
 
 namespace VisionCuda.Benchmarks.Reporting;
 
@@ -69,7 +68,7 @@ public sealed class PercentOfPeakColumn(WorkOf workOf, Func<BenchmarkCase, strin
     public override string ToString() => ColumnName;
 }
 
-/// <summary>Peaks by device name; a GPU's model is read from the opened Cuda backend.</summary>
+/// <summary>Peaks by device name, from the opened backend's capabilities (its GPU model, or the host CPU's).</summary>
 public static class DevicePeaks
 {
     private static readonly Dictionary<string, (double?, double?)> Cache = new();
@@ -79,13 +78,7 @@ public static class DevicePeaks
         lock (Cache)
         {
             if (Cache.TryGetValue(device, out var p)) return p;
-            string? model = null;
-            if (device.StartsWith("cuda:", StringComparison.Ordinal))
-            {
-                CudaDevices.EnsureRegistered();
-                model = (Devices.Get(device) as CudaBackend)?.DeviceName;
-            }
-            return Cache[device] = QuickBench.Peaks(device, model);
+            return Cache[device] = QuickBench.Peaks(BenchDevices.Open(device).Capabilities);
         }
     }
 }

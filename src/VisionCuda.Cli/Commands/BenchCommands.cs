@@ -8,7 +8,7 @@ namespace VisionCuda.Cli.Commands;
 
 /// <summary>
 /// <c>visioncuda bench [--device cpu|cuda:0|cuda-emu|ilgpu:cpu] [--ops gemm,conv,bn,...] [--size tiny|small|model] [--runs N]</c>:
-/// a quick kernel comparison (benchmarks/VisionCuda.Bench.Core). Each case is checked against the naive reference
+/// a quick kernel comparison (src/VisionCuda.Bench). Each case is checked against the naive reference
 /// first, then timed: warm-up, then the median of N Stopwatch-timed runs, each ended by a device synchronise.
 /// Exit status 1 when any kernel does not match its reference.
 /// </summary>
@@ -35,19 +35,19 @@ internal static class BenchCommands
             int n = 10;
             if (parse.GetValue(runs) is { } r && (!int.TryParse(r, NumberStyles.Integer, CultureInfo.InvariantCulture, out n) || n < 1))
                 throw new CliException($"invalid value for 'runs': '{r}' (expected a positive integer)");
-            if (name.StartsWith("ilgpu", StringComparison.Ordinal) && sz != "tiny")
+            var backend = Devices.Get(name);
+            var caps = backend.Capabilities;
+            if (caps.InterpreterSpeed && sz != "tiny")
             {
                 stderr.WriteLine($"note: {name} runs the tiny shapes only (an interpreter-speed accelerator)");
                 sz = "tiny";
             }
-
-            var backend = Devices.Get(name);
-            string? gpuModel = backend is VisionCuda.Cuda.CudaBackend cuda && name != "cuda-emu" ? cuda.DeviceName : null;
-            var (peakGflops, peakGbps) = QuickBench.Peaks(name, gpuModel);
+            string? gpuModel = caps.GpuModel;
+            var (peakGflops, peakGbps) = QuickBench.Peaks(caps);
             stdout.WriteLine($"device {name}{(gpuModel is null ? "" : " (" + gpuModel + ")")}; size {sz}; median of {n} runs");
             stdout.WriteLine(gpuModel is null ? "peak: " + MachinePeak.DescribeCpu() : $"peak: {gpuModel} fp32 {peakGflops?.ToString("F0", CultureInfo.InvariantCulture) ?? "unknown"} GFLOP/s");
             stdout.WriteLine("memory peak: " + (peakGbps is { } gb ? gb.ToString("F0", CultureInfo.InvariantCulture) + " GB/s" : $"not configured (set {MachinePeak.PeakGbpsVariable})"));
-            var rows = QuickBench.RunCatalog(backend, sz, opList, QuickBench.Options(name, gpuModel, n), stdout);
+            var rows = QuickBench.RunCatalog(backend, sz, opList, QuickBench.Options(caps, n), stdout);
             int bad = rows.Count(x => !x.Check.Ok);
             if (bad > 0) stderr.WriteLine($"visioncuda: {bad} kernel(s) did not match the reference or failed");
             return bad == 0 ? 0 : 1;

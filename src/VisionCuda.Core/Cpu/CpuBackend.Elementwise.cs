@@ -116,4 +116,19 @@ public sealed unsafe partial class CpuBackend
         }
         BinaryKernel.Strided(op, plan, pa, pb, py, Threads);
     }
+
+    public void Axpy(Storage a, Storage b, Storage y, long count, float alpha)
+    {
+        using var profiled = Time("axpy");
+        float* pa = P(a), pb = P(b), py = P(y);
+        CpuParallel.For(Threads, count, CpuParallel.ElementGrain, (s, e) =>
+        {
+            int len = (int)(e - s);
+            var sa = new ReadOnlySpan<float>(pa + s, len);
+            var sb = new ReadOnlySpan<float>(pb + s, len);
+            var sy = new Span<float>(py + s, len);
+            if (alpha == 1f) TensorPrimitives.Add(sa, sb, sy);
+            else TensorPrimitives.MultiplyAdd(sb, alpha, sa, sy);
+        });
+    }
 }

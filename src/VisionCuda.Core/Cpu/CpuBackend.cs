@@ -6,10 +6,10 @@ namespace VisionCuda.Cpu;
 
 /// <summary>
 /// The fast CPU path: TensorPrimitives, Vector256/FMA and threads. Ops are split over partial files by family
-/// (CpuBackend.Elementwise.cs, CpuBackend.Gemm.cs, ...). The naive oracle it is tested against lives apart, in
+/// (CpuBackend.Elementwise.cs, CpuBackend.Gemm.cs, ...), the detection ops (<see cref="IDetectionOps"/>) in Detection/. The naive oracle it is tested against lives apart, in
 /// the VisionCuda.Reference project.
 /// </summary>
-public sealed unsafe partial class CpuBackend : IBackend
+public sealed unsafe partial class CpuBackend : IBackend, IDetectionOps
 {
     public CpuBackend(int? threads = null)
     {
@@ -17,6 +17,8 @@ public sealed unsafe partial class CpuBackend : IBackend
     }
 
     public string Name => "cpu";
+
+    public BackendCapabilities Capabilities { get; } = new() { HostMemory = true, RunsOnHost = true };
 
     /// <summary>Worker threads used by the parallel kernels (fixed partitioning: results do not depend on it for reductions).</summary>
     public int Threads { get; }

@@ -23,11 +23,11 @@ public static partial class F
         var (outer, _, inner) = Shapes.AroundDim(pred.Shape, d);
         var be = pred.Backend;
         var y = New(be, pred.Shape.Where((_, i) => i != d).ToArray());
-        be.Ciou(pred.Storage, target.Storage, y.Storage, outer, inner, eps);
+        be.Detection().Ciou(pred.Storage, target.Storage, y.Storage, outer, inner, eps);
         return Record("Ciou", y, new Tensor?[] { pred, null }, g =>
         {
             var dp = NewLike(pred);
-            be.CiouBackward(pred.Storage, target.Storage, g.Storage, dp.Storage, outer, inner, eps);
+            be.Detection().CiouBackward(pred.Storage, target.Storage, g.Storage, dp.Storage, outer, inner, eps);
             return new Tensor?[] { dp, null };
         });
     }
@@ -41,7 +41,7 @@ public static partial class F
         if (a.Rank != 2 || a.Shape[1] != 4 || b.Rank != 2 || b.Shape[1] != 4)
             throw new ArgumentException($"BoxIou: boxes must be [n, 4] and [m, 4], got {Shapes.Format(a.Shape)} and {Shapes.Format(b.Shape)}");
         var y = New(a.Backend, a.Shape[0], b.Shape[0]);
-        if (y.Numel > 0) a.Backend.BoxIouMatrix(a.Storage, b.Storage, y.Storage, a.Shape[0], b.Shape[0]);
+        if (y.Numel > 0) a.Backend.Detection().BoxIouMatrix(a.Storage, b.Storage, y.Storage, a.Shape[0], b.Shape[0]);
         return y;
     }
 
@@ -55,11 +55,11 @@ public static partial class F
         var (outer, bins, inner) = Shapes.AroundDim(logits.Shape, 1);
         var be = logits.Backend;
         var y = New(be, logits.Shape.Where((_, i) => i != 1).ToArray());
-        be.DflDecode(logits.Storage, y.Storage, outer, bins, inner);
+        be.Detection().DflDecode(logits.Storage, y.Storage, outer, bins, inner);
         return Record("DflDecode", y, new[] { logits }, g =>
         {
             var dx = NewLike(logits);
-            be.DflDecodeBackward(logits.Storage, g.Storage, dx.Storage, outer, bins, inner);
+            be.Detection().DflDecodeBackward(logits.Storage, g.Storage, dx.Storage, outer, bins, inner);
             return new Tensor?[] { dx };
         });
     }
@@ -67,7 +67,7 @@ public static partial class F
     /// <summary>
     /// Distribution focal loss per position, fused: logits [N, R, ...], target distances and weights [N, ...]:
     /// weight * (CE(l) w_l + CE(l + 1) w_r) with YOLOv8's clamp of the target to [0, R - 1.01] (see
-    /// <see cref="IBackend.DflLoss"/>). Weight 0 gives exactly 0. Differentiable in the logits only.
+    /// <see cref="IDetectionOps.DflLoss"/>). Weight 0 gives exactly 0. Differentiable in the logits only.
     /// </summary>
     public static Tensor DflLoss(Tensor logits, Tensor targetDist, Tensor weight)
     {
@@ -83,17 +83,17 @@ public static partial class F
         if (bins < 2) throw new ArgumentException("DflLoss: at least 2 bins");
         var be = logits.Backend;
         var y = New(be, shape);
-        be.DflLoss(logits.Storage, targetDist.Storage, weight.Storage, y.Storage, outer, bins, inner);
+        be.Detection().DflLoss(logits.Storage, targetDist.Storage, weight.Storage, y.Storage, outer, bins, inner);
         return Record("DflLoss", y, new Tensor?[] { logits, null, null }, g =>
         {
             var dx = NewLike(logits);
-            be.DflLossBackward(logits.Storage, targetDist.Storage, weight.Storage, g.Storage, dx.Storage, outer, bins, inner);
+            be.Detection().DflLossBackward(logits.Storage, targetDist.Storage, weight.Storage, g.Storage, dx.Storage, outer, bins, inner);
             return new Tensor?[] { dx, null, null };
         });
     }
 
     /// <summary>
-    /// The task-aligned assigner's inside mask, overlap and metric [B, G, A] (see <see cref="IBackend.AssignerMetrics"/>)
+    /// The task-aligned assigner's inside mask, overlap and metric [B, G, A] (see <see cref="IDetectionOps.AssignerMetrics"/>)
     /// from scores [B, nc, A] (probabilities), predicted boxes [B, 4, A] xyxy px, anchor centres [2, A] px, gt boxes
     /// [B, G, 4] xyxy px, Int32 gt classes [B, G] and Int32 gt counts [B]. No gradient.
     /// </summary>
@@ -116,7 +116,7 @@ public static partial class F
         var overlap = New(be, b, g, a);
         var metric = New(be, b, g, a);
         if (inside.Numel > 0)
-            be.AssignerMetrics(scores.Storage, predBoxes.Storage, anchors.Storage, gtBoxes.Storage, gtClasses.Storage, gtCounts.Storage,
+            be.Detection().AssignerMetrics(scores.Storage, predBoxes.Storage, anchors.Storage, gtBoxes.Storage, gtClasses.Storage, gtCounts.Storage,
                 inside.Storage, overlap.Storage, metric.Storage, b, g, a, nc, alpha, beta, eps);
         return new AssignerMetricTensors(inside, overlap, metric);
     }

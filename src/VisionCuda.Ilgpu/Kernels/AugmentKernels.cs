@@ -3,7 +3,7 @@ using ILGPU;
 namespace VisionCuda.Ilgpu.Kernels;
 
 /// <summary>
-/// IBackend.AugmentBatch: one thread per output pixel, a port of kernels/augment.cu (and of the Cpu backend's
+/// IDetectionOps.AugmentBatch: one thread per output pixel, a port of kernels/augment.cu (and of the Cpu backend's
 /// AugmentPixel) over the table layout of VisionCuda.Backends.AugmentPacking: 32 doubles per image (inverse matrices,
 /// source offset/size/mode, mixup weights, flags) and 768 bytes of HSV look-up tables. Rounding is spelled out with
 /// Math.Floor (ties to even) so that no accelerator-specific Math.Round mapping is relied on.

@@ -130,7 +130,7 @@ internal static class BoxKernels
         }
     }
 
-    /// <summary>Thread = (image, gt, anchor); see IBackend.AssignerMetrics.</summary>
+    /// <summary>Thread = (image, gt, anchor); see IDetectionOps.AssignerMetrics.</summary>
     public static void AssignerMetrics(Index1D t, ArrayView<float> scores, ArrayView<float> predBoxes, ArrayView<float> anchors, ArrayView<float> gtBoxes,
                                        ArrayView<int> gtClasses, ArrayView<int> gtCounts, ArrayView<int> inside, ArrayView<float> overlap,
                                        ArrayView<float> metric, AssignerArgs p)

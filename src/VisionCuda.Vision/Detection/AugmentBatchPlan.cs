@@ -7,7 +7,7 @@ namespace VisionCuda.Vision.Detection;
 /// The device half of a training batch (<see cref="DetectionLoaderOptions.DeviceAugment"/>): the composed 8-bit RGB
 /// canvases of every image, packed back to back, and one <see cref="AugmentImage"/> row per image (inverse warp,
 /// mixup partner and ratio, HSV gains, flips). <see cref="Materialize"/> uploads the bytes and runs
-/// <see cref="IBackend.AugmentBatch"/>, which gives the same float batch the Cpu loader would have built.
+/// <see cref="IDetectionOps.AugmentBatch"/>, which gives the same float batch the Cpu loader would have built.
 /// </summary>
 public sealed class AugmentBatchPlan : IDisposable
 {
@@ -18,9 +18,10 @@ public sealed class AugmentBatchPlan : IDisposable
         _sources = sources; SourceBytes = sourceBytes; Images = images; Height = height; Width = width;
     }
 
-    /// <summary>Whether <paramref name="backend"/> should get plans rather than finished batches: the Cuda backends
-    /// (cuda:N, cuda-emu), where the warp, blend, HSV and float conversion move off the loader's CPU threads.</summary>
-    public static bool PreferredFor(IBackend backend) => backend.Name.StartsWith("cuda", StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="backend"/> should get plans rather than finished batches: those that say so
+    /// (<see cref="BackendCapabilities.DeviceAugment"/>: the Cuda backends, cuda:N and cuda-emu), where the warp, blend,
+    /// HSV and float conversion move off the loader's CPU threads.</summary>
+    public static bool PreferredFor(IBackend backend) => backend.Capabilities.DeviceAugment;
 
     public IReadOnlyList<AugmentImage> Images { get; }
     public int Height { get; }
@@ -38,7 +39,7 @@ public sealed class AugmentBatchPlan : IDisposable
         {
             backend.Upload(Sources, src);
             var t = Tensor.Empty([Images.Count, 3, Height, Width], backend);
-            backend.AugmentBatch(src, Images, t.Storage, Height, Width);
+            backend.Detection().AugmentBatch(src, Images, t.Storage, Height, Width);
             return t;
         }
         finally

@@ -17,7 +17,7 @@ internal sealed class PendingWarp(Mat canvas, double[] matrix, bool perspective,
     /// <summary>The warped image on the host (the Cpu path).</summary>
     public Mat Render() => DetectAugment.WarpImage(Canvas, Matrix, OutWidth, OutHeight, Perspective);
 
-    /// <summary>The same warp for <see cref="IBackend.AugmentBatch"/>, the canvas at byte <paramref name="offset"/>.</summary>
+    /// <summary>The same warp for <see cref="IDetectionOps.AugmentBatch"/>, the canvas at byte <paramref name="offset"/>.</summary>
     public WarpSource Describe(long offset) => AugmentMath.Source(offset, Canvas.Cols, Canvas.Rows, Matrix, Perspective);
 
     public void Dispose() => Canvas.Dispose();
@@ -26,7 +26,7 @@ internal sealed class PendingWarp(Mat canvas, double[] matrix, bool perspective,
 /// <summary>
 /// One training sample after the host's share of the work: every random draw made, the boxes final, the images
 /// composed but not yet warped. <see cref="Render"/> finishes it on the host exactly as the Cpu pipeline always did
-/// (warp, mixup blend, HSV, flips); <see cref="Describe"/> hands the same steps to <see cref="IBackend.AugmentBatch"/>,
+/// (warp, mixup blend, HSV, flips); <see cref="Describe"/> hands the same steps to <see cref="IDetectionOps.AugmentBatch"/>,
 /// which computes the same bytes.
 /// </summary>
 internal sealed class SampleRecipe(PendingWarp image, PendingWarp? mix, double mixRatio, bool hsv, float rh, float rs, float rv,

@@ -72,8 +72,8 @@ public static partial class OpCases
         var src = t.Pair(ints);
         var rows = images(s0, s1);
         var y = t.Out((long)rows.Length * 3 * height * width);
-        t.Device.AugmentBatch(src.D, rows, y.D, height, width);
-        t.Cpu.AugmentBatch(src.C, rows, y.C, height, width);
+        t.Device.Detection().AugmentBatch(src.D, rows, y.D, height, width);
+        t.Cpu.Detection().AugmentBatch(src.C, rows, y.C, height, width);
         t.Exact(y, $"augment {rows.Length}x{height}x{width}");
     }
 }

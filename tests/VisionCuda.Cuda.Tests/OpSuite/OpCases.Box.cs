@@ -46,14 +46,14 @@ public static partial class OpCases
                 var pred = t.Pair(p);
                 var target = t.Pair(q);
                 var y = t.Out(outer * inner);
-                t.Device.Ciou(pred.D, target.D, y.D, outer, inner, BoxMath.CiouEps);
-                t.Cpu.Ciou(pred.C, target.C, y.C, outer, inner, BoxMath.CiouEps);
+                t.Device.Detection().Ciou(pred.D, target.D, y.D, outer, inner, BoxMath.CiouEps);
+                t.Cpu.Detection().Ciou(pred.C, target.C, y.C, outer, inner, BoxMath.CiouEps);
                 // CIoU = iou - (rho2/c2 + v alpha) cancels; atan is a soft implementation on a GPU: absolute 1e-6.
                 t.Close(y, "ciou", OpContext.ElementwiseRel, 1e-6f);
                 var dy = t.Pair(t.Uniform(outer * inner));
                 var dp = t.Out(outer * 4 * inner);
-                t.Device.CiouBackward(pred.D, target.D, dy.D, dp.D, outer, inner, BoxMath.CiouEps);
-                t.Cpu.CiouBackward(pred.C, target.C, dy.C, dp.C, outer, inner, BoxMath.CiouEps);
+                t.Device.Detection().CiouBackward(pred.D, target.D, dy.D, dp.D, outer, inner, BoxMath.CiouEps);
+                t.Cpu.Detection().CiouBackward(pred.C, target.C, dy.C, dp.C, outer, inner, BoxMath.CiouEps);
                 // the gradient sums a dozen terms that cancel (e.g. at identical boxes): reduction tolerances
                 t.Reduction(dp, "ciou backward");
             });
@@ -63,8 +63,8 @@ public static partial class OpCases
             var a = t.Pair(BoxesLayout(t, 37, 1));
             var b = t.Pair(BoxesLayout(t, 301, 1));
             var y = t.Out(37 * 301);
-            t.Device.BoxIouMatrix(a.D, b.D, y.D, 37, 301);
-            t.Cpu.BoxIouMatrix(a.C, b.C, y.C, 37, 301);
+            t.Device.Detection().BoxIouMatrix(a.D, b.D, y.D, 37, 301);
+            t.Cpu.Detection().BoxIouMatrix(a.C, b.C, y.C, 37, 301);
             t.Elementwise(y, "box iou matrix");   // NaN where both boxes are empty, on both sides
         });
 
@@ -74,13 +74,13 @@ public static partial class OpCases
                 long n = outer * bins * inner, m = outer * inner;
                 var x = t.Pair(t.Uniform(n, -6f, 6f));
                 var dist = t.Out(m);
-                t.Device.DflDecode(x.D, dist.D, outer, bins, inner);
-                t.Cpu.DflDecode(x.C, dist.C, outer, bins, inner);
+                t.Device.Detection().DflDecode(x.D, dist.D, outer, bins, inner);
+                t.Cpu.Detection().DflDecode(x.C, dist.C, outer, bins, inner);
                 t.Reduction(dist, "dfl decode");
                 var dd = t.Pair(t.Uniform(m));
                 var dx = t.Out(n);
-                t.Device.DflDecodeBackward(x.D, dd.D, dx.D, outer, bins, inner);
-                t.Cpu.DflDecodeBackward(x.C, dd.C, dx.C, outer, bins, inner);
+                t.Device.Detection().DflDecodeBackward(x.D, dd.D, dx.D, outer, bins, inner);
+                t.Cpu.Detection().DflDecodeBackward(x.C, dd.C, dx.C, outer, bins, inner);
                 t.Reduction(dx, "dfl decode backward");
 
                 // targets over the whole range and beyond (clamped), weight 0 at every 3rd position with a NaN target
@@ -94,13 +94,13 @@ public static partial class OpCases
                 var target = t.Pair(tg);
                 var weight = t.Pair(w);
                 var loss = t.Out(m);
-                t.Device.DflLoss(x.D, target.D, weight.D, loss.D, outer, bins, inner);
-                t.Cpu.DflLoss(x.C, target.C, weight.C, loss.C, outer, bins, inner);
+                t.Device.Detection().DflLoss(x.D, target.D, weight.D, loss.D, outer, bins, inner);
+                t.Cpu.Detection().DflLoss(x.C, target.C, weight.C, loss.C, outer, bins, inner);
                 t.Reduction(loss, "dfl loss");
                 var dl = t.Pair(t.Uniform(m));
                 var dxl = t.Out(n);
-                t.Device.DflLossBackward(x.D, target.D, weight.D, dl.D, dxl.D, outer, bins, inner);
-                t.Cpu.DflLossBackward(x.C, target.C, weight.C, dl.C, dxl.C, outer, bins, inner);
+                t.Device.Detection().DflLossBackward(x.D, target.D, weight.D, dl.D, dxl.D, outer, bins, inner);
+                t.Cpu.Detection().DflLossBackward(x.C, target.C, weight.C, dl.C, dxl.C, outer, bins, inner);
                 t.Reduction(dxl, "dfl loss backward");
             });
 
@@ -149,8 +149,8 @@ public static partial class OpCases
             var inside = t.Out(b * g * a, DType.Int32);
             var overlap = t.Out(b * g * a);
             var metric = t.Out(b * g * a);
-            t.Device.AssignerMetrics(scores.D, pb.D, an.D, gb.D, gc.D, cnt.D, inside.D, overlap.D, metric.D, b, g, a, nc, 0.5f, 6f, 1e-9f);
-            t.Cpu.AssignerMetrics(scores.C, pb.C, an.C, gb.C, gc.C, cnt.C, inside.C, overlap.C, metric.C, b, g, a, nc, 0.5f, 6f, 1e-9f);
+            t.Device.Detection().AssignerMetrics(scores.D, pb.D, an.D, gb.D, gc.D, cnt.D, inside.D, overlap.D, metric.D, b, g, a, nc, 0.5f, 6f, 1e-9f);
+            t.Cpu.Detection().AssignerMetrics(scores.C, pb.C, an.C, gb.C, gc.C, cnt.C, inside.C, overlap.C, metric.C, b, g, a, nc, 0.5f, 6f, 1e-9f);
             t.Exact(inside, "assigner inside", DType.Int32);
             if (t.Device.Name == "cuda-emu")
             {

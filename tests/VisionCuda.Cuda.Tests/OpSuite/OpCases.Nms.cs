@@ -40,8 +40,8 @@ public static partial class OpCases
         int room = Math.Max(1, Math.Min(n, maxKeep));
         var keep = t.Out(room, DType.Int32);
         var count = t.Out(1, DType.Int32);
-        t.Device.NmsRanked(boxes.D, cls?.D, n, cut, maxKeep, keep.D, count.D);
-        t.Cpu.NmsRanked(boxes.C, cls?.C, n, cut, maxKeep, keep.C, count.C);
+        t.Device.Detection().NmsRanked(boxes.D, cls?.D, n, cut, maxKeep, keep.D, count.D);
+        t.Cpu.Detection().NmsRanked(boxes.C, cls?.C, n, cut, maxKeep, keep.C, count.C);
         t.Exact(count, "nms kept count", DType.Int32);
         t.Exact(keep, "nms keep", DType.Int32);
     }

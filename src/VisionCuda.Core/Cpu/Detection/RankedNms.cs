@@ -25,18 +25,6 @@ public static class RankedNms
     public const int GridMinBoxes = 256;
 
     /// <summary>
-    /// The float cut of a double threshold t: the largest float f with (double)f &lt;= t, so that for every float IoU x,
-    /// x &gt; f &lt;=&gt; (double)x &gt; t (NaN: both false). Backends compare the float IoU with this float.
-    /// </summary>
-    public static float FloatCut(double t)
-    {
-        if (double.IsNaN(t)) return float.NaN;
-        float f = (float)t;
-        if ((double)f > t) f = MathF.BitDecrement(f);
-        return f;
-    }
-
-    /// <summary>
     /// Suppression over n = <paramref name="keptRanks"/>-independent boxes in rank order. Rank r's box is
     /// boxes[4*order[r]..] (or boxes[4*r..] when <paramref name="order"/> is empty); its class, when
     /// <paramref name="classes"/> is not empty, is classes[order[r]] (or classes[r]). Writes the kept ranks, ascending,

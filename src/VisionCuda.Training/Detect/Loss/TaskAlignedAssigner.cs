@@ -12,7 +12,7 @@ namespace VisionCuda.Training.Detect.Loss;
 // - Tie rule, written down because top-k on equal values is otherwise implementation-defined: anchors are ranked by
 //   metric, descending, equal metrics by lower anchor index (a stable sort over all anchors, so an anchor outside the
 //   gt with metric 0 can take a slot ahead of an inside anchor with metric 0, as in the reference).
-// - The dense part (inside mask, overlap, metric for every gt x anchor) is IBackend.AssignerMetrics on the predictions'
+// - The dense part (inside mask, overlap, metric for every gt x anchor) is IDetectionOps.AssignerMetrics on the predictions'
 //   backend (DetectionLoss, via F.AssignerMetrics); the discrete part (top-k, conflict resolution, normalisation) runs
 //   here on the host from the downloaded arrays (AssignFromMetrics), per image. Assign() computes the same arrays on
 //   the host with the same BoxMath formulas (bitwise the Cpu backend's values) for callers without a backend.
@@ -104,7 +104,7 @@ public sealed class TaskAlignedAssigner
     }
 
     /// <summary>
-    /// Assigns one image from its metrics (IBackend.AssignerMetrics' rows for this image's n gts): inside (0/1),
+    /// Assigns one image from its metrics (IDetectionOps.AssignerMetrics' rows for this image's n gts): inside (0/1),
     /// overlap and metric, each [n, A]; then top-k, conflict resolution and normalisation as in <see cref="Assign"/>.
     /// </summary>
     public Assignment AssignFromMetrics(ReadOnlySpan<int> inside, ReadOnlySpan<float> overlap, ReadOnlySpan<float> metric, int anchors,

@@ -1,10 +1,9 @@
 using VisionCuda.Backends;
-using VisionCuda.Cpu.Detection;
 
 namespace VisionCuda.Training.Detect.Nms;
 
 /// <summary>
-/// The same NMS through a backend's <see cref="IBackend.NmsRanked"/> op (the Cuda bitmask kernels, ILGPU, or the Cpu
+/// The same NMS through a backend's <see cref="IDetectionOps.NmsRanked"/> op (the Cuda bitmask kernels, ILGPU, or the Cpu
 /// core): scores are ranked on the host (the same stable radix sort), the ranked boxes (and classes) are uploaded,
 /// the mask and its walk run on the backend, and only the kept ranks come back. The kept indices are exactly those
 /// of the host overloads.
@@ -71,7 +70,7 @@ public static partial class Nms
             }
             keep = backend.Allocate(room, DType.Int32);
             count = backend.Allocate(1, DType.Int32);
-            backend.NmsRanked(b, c, n, cut, room, keep, count);
+            backend.Detection().NmsRanked(b, c, n, cut, room, keep, count);
             var nk = new int[1];
             backend.Download<int>(count, nk);
             if (nk[0] < 0 || nk[0] > room) throw new InvalidOperationException($"{backend.Name} NMS returned {nk[0]} kept boxes (at most {room})");

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using VisionCuda.Cpu.Detection;
+using VisionCuda.Backends;
 
 namespace VisionCuda.Training.Detect.Nms;
 
@@ -20,8 +20,8 @@ namespace VisionCuda.Training.Detect.Nms;
 /// division for groups with no intersection; suppressed flags are ints. From 256 boxes on (finite coordinates,
 /// threshold &gt;= 0) a uniform grid limits the candidates to boxes sharing a cell with the kept box: a pair whose
 /// interiors do not intersect has IoU 0 or NaN and can never be suppressed, so the result is unchanged. That
-/// suppression core is VisionCuda.Cpu.Detection.RankedNms, shared with the Cpu backend's IBackend.NmsRanked; the
-/// overloads taking an IBackend (Nms.Backend.cs) run the suppression on any backend with the same result.
+/// suppression core is the Cpu backend's <see cref="IDetectionOps.NmsRanked"/>, which these host overloads call
+/// (the ranking stays here); the overloads taking an IBackend (Nms.Backend.cs) run it on any backend with the same result.
 /// </summary>
 public static partial class Nms
 {
@@ -176,7 +176,7 @@ public static partial class Nms
             : threshold;
 
     // Largest float f with (double)f <= t: for every float x, x > f  <=>  (double)x > t (NaN: both false).
-    internal static float FloatCut(double t) => RankedNms.FloatCut(t);
+    internal static float FloatCut(double t) => NmsThreshold.FloatCut(t);
 
     // Order-preserving map of a float to uint, inverted so that ascending keys = descending scores.
     private static uint DescendingKey(float s)
@@ -194,28 +194,23 @@ public static partial class Nms
             throw new ArgumentException($"boxes has {boxes.Length} values, expected 4 * {scores.Length} (x1, y1, x2, y2 per box)");
     }
 
-    // Inputs below this size scan every later candidate; above it a uniform grid prunes disjoint pairs.
-    internal const int GridMinBoxes = RankedNms.GridMinBoxes;
+    // The host overloads run on the Cpu backend: its storages are host memory, so the "upload" is one copy.
+    private static IBackend Host => Devices.Get("cpu");
 
-    // Rank once, then the shared suppression core (VisionCuda.Cpu.Detection.RankedNms, also the Cpu backend's op).
+    // Rank once, then the backend's suppression step on the ranked boxes (the Cpu backend's vectorised, grid-pruned core).
     private static int[] RunCore(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, double iouThreshold)
     {
         int n = scores.Length;
         if (n == 0) return Array.Empty<int>();
         int[] order = ArrayPool<int>.Shared.Rent(n);
-        int[] kept = ArrayPool<int>.Shared.Rent(n);
         try
         {
             RankInto(scores, order.AsSpan(0, n));
-            int nk = RankedNms.Suppress(boxes, order.AsSpan(0, n), ReadOnlySpan<int>.Empty, n, FloatCut(iouThreshold), n, kept);
-            var result = new int[nk];
-            for (int k = 0; k < nk; k++) result[k] = order[kept[k]];
-            return result;
+            return SuppressOn(Host, boxes, ReadOnlySpan<int>.Empty, order.AsSpan(0, n), FloatCut(iouThreshold), n);
         }
         finally
         {
             ArrayPool<int>.Shared.Return(order);
-            ArrayPool<int>.Shared.Return(kept);
         }
     }
 }

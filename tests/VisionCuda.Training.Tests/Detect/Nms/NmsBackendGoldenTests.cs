@@ -7,7 +7,7 @@ namespace VisionCuda.Training.Tests.Detect.Nms;
 
 /// <summary>
 /// Every torchvision golden (nms and batched_nms: ties, zero-area and identical boxes, thresholds hit exactly,
-/// both batched paths) through every backend's <see cref="IBackend.NmsRanked"/>: the Cpu core, the Cuda bitmask
+/// both batched paths) through every backend's <see cref="IDetectionOps.NmsRanked"/>: the Cpu core, the Cuda bitmask
 /// kernels on cuda-emu and the ILGPU kernels on ilgpu:cpu must keep exactly torchvision's indices.
 /// </summary>
 public class NmsBackendGoldenTests

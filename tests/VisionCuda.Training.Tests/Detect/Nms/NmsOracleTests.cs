@@ -49,7 +49,7 @@ public class NmsOracleTests
     [Fact]
     public void GridPathMatchesReferenceOnMixedSizesClustersAndOddBoxes()
     {
-        // n >= Nms.GridMinBoxes takes the grid path: mix tiny, typical and huge boxes (the big list), dense
+        // n >= RankedNms.GridMinBoxes (256) takes the grid path: mix tiny, typical and huge boxes (the big list), dense
         // clusters, inverted boxes (x2 < x1), lines, points and exact copies.
         var rng = new System.Random(4321);
         foreach (int n in new[] { 256, 300, 1200, 2500 })
