@@ -12,7 +12,7 @@ namespace VisionCuda.Training.Engine;
 /// <summary>
 /// One run of the engine over a task: the optimizer with Ultralytics' three parameter groups, the schedule, the EMA,
 /// accumulation and clipping (<see cref="OptimizerStepper"/>), then per epoch: train, validate the EMA model,
-/// checkpoint (resume state first, then last/best weights, each an atomic rename), results.csv, the reporter, and the
+/// results.csv, checkpoint (last/best weights, then the resume state as the commit point, each an atomic rename), the reporter, and the
 /// stop rules (patience, time budget with its refit). A resumed run restores the state of its last finished epoch,
 /// the refitted epoch count and the time already spent included, so it continues the same run.
 /// </summary>
@@ -189,18 +189,20 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
     }
 
     /// <summary>
-    /// Checkpoints the epoch, resume state first (with the epoch count as refitted after this epoch and the time spent
-    /// so far), then last and best weights, and appends its results.csv row.
+    /// Writes the epoch's results.csv row and weights (last, best, save_period), then the resume state (with the epoch
+    /// count as refitted after this epoch and the time spent so far). The state is the commit point: a kill before it
+    /// lands resumes into this epoch again, whose row and weights are then written anew (a resume truncates
+    /// results.csv to the state's epoch); a kill after it finds everything of the epoch on disk.
     /// </summary>
     private void Save(int epoch, EpochTrain train, ValidationOutcome? val, bool isBest)
     {
-        _state = _state with { EmaUpdates = _ema.Updates, Epochs = _epochs, ElapsedSeconds = _budget.ElapsedSeconds, Schedule = _schedule.State() };
-        Checkpoint.SaveState(_weightsDir, _task.Model, _task.EmaModel, _optimizer, _state);
+        _csv.Append(Row(epoch, train, val));
         string last = SaveLastWeights();
         if (isBest) File.Copy(last, Path.Combine(_weightsDir, Checkpoint.BestWeights), overwrite: true);
         if (_o.SavePeriod > 0 && (epoch + 1) % _o.SavePeriod == 0)
             File.Copy(last, Path.Combine(_weightsDir, $"epoch{epoch + 1}.safetensors"), overwrite: true);
-        _csv.Append(Row(epoch, train, val));
+        _state = _state with { EmaUpdates = _ema.Updates, Epochs = _epochs, ElapsedSeconds = _budget.ElapsedSeconds, Schedule = _schedule.State() };
+        Checkpoint.SaveState(_weightsDir, _task.Model, _task.EmaModel, _optimizer, _state);
     }
 
     private string SaveLastWeights()

@@ -28,8 +28,9 @@ internal static class ChildCli
     }
 
     /// <summary>
-    /// Starts the run and SIGKILLs it as soon as results.csv holds <paramref name="rows"/> epochs, i.e. during the next
-    /// epoch; true when the kill landed before that epoch's row was written. Returns the wall time the killed run had.
+    /// Starts the run and SIGKILLs it as soon as results.csv holds <paramref name="rows"/> epochs (and
+    /// <paramref name="extraCondition"/> holds, e.g. the resume state was committed), i.e. during the next epoch; true
+    /// when the kill landed before that epoch's row was written. Returns the wall time the killed run had.
     /// </summary>
     public static (bool Killed, TimeSpan Wall) KillAfterRows(string cwd, string resultsCsv, int rows, string[] args, Func<bool>? extraCondition = null)
     {

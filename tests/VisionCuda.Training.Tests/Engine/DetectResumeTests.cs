@@ -32,7 +32,8 @@ public class DetectResumeTests
         string killedDir = Path.Combine(cli.Root, "runs", "detect", "killed");
         bool killed = false;
         for (int attempt = 0; attempt < 3 && !killed; attempt++)
-            killed = ChildCli.KillAfterRows(cli.Root, Path.Combine(killedDir, "results.csv"), 1, [.. args, "name=killed", "--exist_ok"]).Killed;
+            killed = ChildCli.KillAfterRows(cli.Root, Path.Combine(killedDir, "results.csv"), 1, [.. args, "name=killed", "--exist_ok"],
+                () => File.Exists(Path.Combine(killedDir, "weights", "last.state.safetensors"))).Killed;
         Assert.True(killed, "could not kill the run during epoch 2");
         Assert.True(File.Exists(Path.Combine(killedDir, "weights", "last.state.safetensors")), "the killed run left no resume state");
 
