@@ -1,5 +1,5 @@
 using VisionCuda.Backends;
-using VisionCuda.Bench.Reference;
+using VisionCuda.Reference;
 
 namespace VisionCuda.Bench.Cases;
 
@@ -25,7 +25,7 @@ public sealed class AddCase(long count, string label = "")
     public override CheckResult Check()
     {
         Run();
-        return Compare.Check("y", Down(_sy, count), NaiveOps.Add(_a, _b), Compare.ElementwiseRtol);
+        return Compare.Check("y", Down(_sy, count), ReferenceElementwise.Add(_a, _b), Compare.ElementwiseRtol);
     }
 }
 
@@ -48,7 +48,7 @@ public sealed class SiluCase(long count, string label = "")
     public override CheckResult Check()
     {
         Run();
-        return Compare.Check("y", Down(_sy, count), NaiveOps.Silu(_x), Compare.ElementwiseRtol);
+        return Compare.Check("y", Down(_sy, count), ReferenceElementwise.Silu(_x), Compare.ElementwiseRtol);
     }
 }
 
@@ -99,8 +99,8 @@ public sealed class BatchNormCase(int n, int c, int h, int w, string label)
         Backend.Upload<float>(_rm, _srm);
         Backend.Upload<float>(_rv, _srv);
         Run();
-        var (y, mean, inv, rm, rv) = NaiveOps.BatchNormTrain(_x, _gamma, _beta, _rm, _rv, n, c, _hw, 0.1f, 1e-5f);
-        var (dx, dg, db) = NaiveOps.BatchNormBackward(_x, _dy, _gamma, mean, inv, n, c, _hw);
+        var (y, mean, inv, rm, rv) = ReferenceNorm.BatchNormTrain(_x, _gamma, _beta, _rm, _rv, n, c, _hw, 0.1f, 1e-5f);
+        var (dx, dg, db) = ReferenceNorm.BatchNormBackward(_x, _dy, _gamma, mean, inv, n, c, _hw);
         return CheckResult.Combine(
             Compare.Check("y", Down(_sy, Count), y, Compare.ReductionRtol),
             Compare.Check("mean", Down(_smean, c), mean, Compare.ReductionRtol),
@@ -151,7 +151,7 @@ public sealed class SoftmaxCrossEntropyCase(int n, int classes)
     public override CheckResult Check()
     {
         Run();
-        var (logp, loss, dx) = NaiveOps.CrossEntropy(_x, _t, n, classes);
+        var (logp, loss, dx) = ReferenceLoss.CrossEntropy(_x, _t, n, classes);
         return CheckResult.Combine(
             Compare.Check("log_softmax", Down(_slogp, (long)n * classes), logp, Compare.ReductionRtol),
             Compare.Check("loss", Down(_sloss, n), loss, Compare.ReductionRtol),
@@ -186,7 +186,7 @@ public sealed class SgdCase(long count, string label = "")
         Backend.Upload<float>(_p, _sp);
         Backend.Upload<float>(_buf, _sbuf);
         Run();
-        var (p, buf) = NaiveOps.Sgd(_p, _g, _buf, 0.01f, 0.9f, 5e-4f, false);
+        var (p, buf) = ReferenceOptim.Sgd(_p, _g, _buf, 0.01f, 0.9f, 5e-4f, false);
         return CheckResult.Combine(
             Compare.Check("param", Down(_sp, count), p, Compare.ElementwiseRtol),
             Compare.Check("momentum_buffer", Down(_sbuf, count), buf, Compare.ElementwiseRtol));
@@ -223,7 +223,7 @@ public sealed class AdamWCase(long count, string label = "")
         Backend.Upload<float>(_m, _sm);
         Backend.Upload<float>(_v, _sv);
         Run();
-        var (p, m, v) = NaiveOps.AdamW(_p, _g, _m, _v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 10);
+        var (p, m, v) = ReferenceOptim.AdamW(_p, _g, _m, _v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 10);
         return CheckResult.Combine(
             Compare.Check("param", Down(_sp, count), p, Compare.ElementwiseRtol),
             Compare.Check("exp_avg", Down(_sm, count), m, Compare.ElementwiseRtol),
