@@ -81,7 +81,9 @@ public class DetectResumeTests
         double spent = double.Parse(saved["elapsed_seconds"], CultureInfo.InvariantCulture);
         double epochSeconds = spent / (savedEpoch + 1);
         Assert.InRange(spent, 0.1, budgetSeconds * 0.75);
-        Assert.True(fitted < DetectTrainOptions.DefaultEpochs, $"the epoch count was not refitted to the budget ({fitted})");
+        // The saved count is the refit ceil(budget / mean epoch time), not the unrefitted default of 100.
+        double expected = budgetSeconds / epochSeconds;
+        Assert.True(Math.Abs(fitted - expected) <= Math.Max(2, 0.15 * expected), $"saved epochs {fitted}, the budget fits {expected:F1}");
 
         // Part 2: resumed in-process; it continues the fitted schedule and spends only what is left of the budget.
         var log = new InfoLog();
@@ -91,8 +93,11 @@ public class DetectResumeTests
         Assert.Contains(log.Lines, l => l.Contains($"from epoch {savedEpoch + 2}/{fitted}", StringComparison.Ordinal));
         double training = spent + result.Elapsed.TotalSeconds;
         Assert.InRange(training, budgetSeconds - 2 * epochSeconds - 1, budgetSeconds + 2 * epochSeconds + 1);
-        double wall = part1.Elapsed.TotalSeconds + part2.Elapsed.TotalSeconds;
-        Assert.True(wall < 1.3 * budgetSeconds, $"the two parts took {wall:F1} s of wall time for a {budgetSeconds} s budget");
+        // The resumed part trains only for what was left: a budget restarted from zero would take all 30 s again (1.5x in
+        // all). Wall time is not asserted: process start-up and JIT under a loaded CI machine are not the engine's.
+        Assert.True(result.Elapsed.TotalSeconds < budgetSeconds - spent + 2 * epochSeconds + 1,
+            $"the resumed part trained {result.Elapsed.TotalSeconds:F1} s with {budgetSeconds - spent:F1} s of the budget left " +
+            $"(wall: {part1.Elapsed.TotalSeconds:F1} s + {part2.Elapsed.TotalSeconds:F1} s)");
         var rows = ResultsCsv.Read(Path.Combine(runDir, "results.csv"));
         Assert.Equal(Enumerable.Range(1, rows.Count).Select(e => (double)e), rows.Select(r => r["epoch"]));
     }
