@@ -12,7 +12,7 @@ using VisionCuda.Random;
 // case fails.
 //   VisionCuda.GpuRunner [suite] [bench] [quickbench] [--device NAME] [--filter text]
 // quickbench runs the `visioncuda bench` catalog (model-size shapes, each checked against its reference first).
-// Publish (trimmed, self-contained, ~25 MB, no dotnet needed on the GPU machine) and run:
+// Publish (trimmed, self-contained, ~33 MB with ILGPU and the core library kept whole, no dotnet needed) and run:
 //   dotnet publish tools/VisionCuda.GpuRunner -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o publish/gpurunner
 //   publish/gpurunner/VisionCuda.GpuRunner
 var modes = args.Where(a => a is "suite" or "bench" or "quickbench").ToHashSet();
