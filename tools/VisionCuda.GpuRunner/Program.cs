@@ -2,14 +2,17 @@ using System.Diagnostics;
 using VisionCuda.Backends;
 using VisionCuda.Cpu;
 using VisionCuda.Cuda;
-using VisionCuda.Cuda.Tests.OpSuite;
+using VisionCuda.Backends.Tests.Cases;
+using VisionCuda.Backends.Tests.Harness;
 using VisionCuda.Random;
 
-// VisionCuda GPU runner: `suite` runs the op-comparison suite on a device against the Cpu backend, `bench` times our
-// GEMM against cuBLAS and conv forward+backward. Default: both, on cuda:0. Exit code 1 when any case fails.
-//   VisionCuda.GpuRunner [suite] [bench] [quickbench] [--device cuda:0|cuda-emu] [--filter text]
+// VisionCuda GPU runner: `suite` runs the op table of tests/VisionCuda.Backends.Tests on a device (cuda:0, cuda-emu,
+// ilgpu:cuda:0, ilgpu:cl:0, ilgpu:cpu: against the Cpu backend; cpu: against the naive references), `bench` times our
+// GEMM against cuBLAS and conv forward+backward (Cuda devices only). Default: both, on cuda:0. Exit code 1 when any
+// case fails.
+//   VisionCuda.GpuRunner [suite] [bench] [quickbench] [--device NAME] [--filter text]
 // quickbench runs the `visioncuda bench` catalog (model-size shapes, each checked against its reference first).
-// Publish (trimmed, self-contained, ~25 MB, no dotnet needed on the GPU machine) and run:
+// Publish (trimmed, self-contained, ~33 MB with ILGPU and the core library kept whole, no dotnet needed) and run:
 //   dotnet publish tools/VisionCuda.GpuRunner -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o publish/gpurunner
 //   publish/gpurunner/VisionCuda.GpuRunner
 var modes = args.Where(a => a is "suite" or "bench" or "quickbench").ToHashSet();
@@ -23,32 +26,38 @@ string? Arg(string name)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-CudaBackend gpu;
-try
+CudaDevices.EnsureRegistered();
+VisionCuda.Ilgpu.IlgpuDevices.EnsureRegistered();
+if (DeviceRows.SkipReason(device) is { } missing)
 {
-    gpu = device == "cuda-emu" ? CudaBackend.OpenEmulator() : CudaBackend.OpenDevice(int.Parse(device.AsSpan(device.IndexOf(':') + 1)));
-    gpu.LoadAllKernels();
-}
-catch (Exception e)
-{
-    Console.Error.WriteLine($"cannot open {device}: {e.Message}");
+    Console.Error.WriteLine($"cannot open {device}: {missing}");
     return 2;
 }
-Console.WriteLine($"device {gpu.Name}: {gpu.DeviceName}, compute capability {gpu.ComputeCapability.Major}.{gpu.ComputeCapability.Minor}, {gpu.MultiprocessorCount} SMs");
+var gpu = DeviceRows.Open(device).Device as CudaBackend;
+if (gpu is not null)
+{
+    gpu.LoadAllKernels();
+    Console.WriteLine($"device {gpu.Name}: {gpu.DeviceName}, compute capability {gpu.ComputeCapability.Major}.{gpu.ComputeCapability.Minor}, {gpu.MultiprocessorCount} SMs");
+}
+else Console.WriteLine($"device {device}");
 int failures = 0;
 
 if (modes.Contains("suite"))
 {
-    using var cpu = new CpuBackend();
-    int passed = 0;
+    int passed = 0, skipped = 0;
     var sw = Stopwatch.StartNew();
     foreach (var c in OpCases.All)
     {
+        if (!DeviceRows.Runs(device, c)) continue;
         if (filter is not null && !c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
         try
         {
-            OpCases.Run(c, gpu, cpu);
-            passed++;
+            if (DeviceRows.Run(c, device) is { } why)
+            {
+                skipped++;
+                Console.WriteLine($"SKIP {why}");
+            }
+            else passed++;
         }
         catch (Exception e)
         {
@@ -56,11 +65,10 @@ if (modes.Contains("suite"))
             Console.WriteLine($"FAIL {c.Name}: {e.GetType().Name}: {e.Message}");
         }
     }
-    gpu.UseCublas = true;
-    Console.WriteLine($"suite: {passed} passed, {failures} failed ({sw.Elapsed.TotalSeconds:F1} s)");
+    Console.WriteLine($"suite on {device}: {passed} passed, {failures} failed, {skipped} skipped ({sw.Elapsed.TotalSeconds:F1} s)");
 }
 
-if (modes.Contains("bench"))
+if (modes.Contains("bench") && gpu is not null)
 {
     try
     {
@@ -74,7 +82,7 @@ if (modes.Contains("bench"))
     }
 }
 
-if (modes.Contains("quickbench"))
+if (modes.Contains("quickbench") && gpu is not null)
 {
     try
     {
@@ -87,7 +95,7 @@ if (modes.Contains("quickbench"))
     }
 }
 
-gpu.Dispose();
+gpu?.Dispose();
 return failures == 0 ? 0 : 1;
 
 internal static class Bench

@@ -1,6 +1,9 @@
 using VisionCuda.Backends;
 
-namespace VisionCuda.Cuda.Tests.OpSuite;
+using VisionCuda.Backends.Tests.Harness;
+using VisionCuda.Reference;
+
+namespace VisionCuda.Backends.Tests.Cases;
 
 // Box ops (IBackend.Box.cs): CIoU forward/backward, IoU matrix, DFL decode/loss forward/backward and the assigner
 // metrics, device vs Cpu, on sizes that are not multiples of the 256-thread blocks, with degenerate (zero-area,
@@ -29,12 +32,12 @@ public static partial class OpCases
         return r;
     }
 
-    static partial void AddBoxCases(List<OpCase> list)
+    private static void AddBox(List<OpCase> list)
     {
-        void Add(string name, Action<OpContext> run) => list.Add(new OpCase(name, run));
+        void Add(string name, string[] covers, Action<OpContext> run) => list.Add(new OpCase(name, covers, false, run));
 
         foreach (var (outer, inner) in new (long, long)[] { (1037, 1), (3, 301) })
-            Add($"ciou({outer}x4x{inner})", t =>
+            Add($"ciou({outer}x4x{inner})", ["Ciou", "CiouBackward"], t =>
             {
                 var p = BoxesLayout(t, outer, inner);
                 var q = BoxesLayout(t, outer, inner);
@@ -46,41 +49,46 @@ public static partial class OpCases
                 var pred = t.Pair(p);
                 var target = t.Pair(q);
                 var y = t.Out(outer * inner);
-                t.Device.Detection().Ciou(pred.D, target.D, y.D, outer, inner, BoxMath.CiouEps);
-                t.Cpu.Detection().Ciou(pred.C, target.C, y.C, outer, inner, BoxMath.CiouEps);
-                // CIoU = iou - (rho2/c2 + v alpha) cancels; atan is a soft implementation on a GPU: absolute 1e-6.
-                t.Close(y, "ciou", OpContext.ElementwiseRel, 1e-6f);
+                Det(t.Device).Ciou(pred.D, target.D, y.D, outer, inner, BoxMath.CiouEps);
+                Det(t.Cpu).Ciou(pred.C, target.C, y.C, outer, inner, BoxMath.CiouEps);
+                // CIoU = iou - (rho2/c2 + v alpha) cancels and atan is a soft implementation on a GPU: the elementwise
+                // entry's absolute 1e-6 is what this needs
+                t.Elementwise(y, "ciou");
+                t.Oracle(y.C, () => ReferenceBox.Ciou(p, q, outer, inner, BoxMath.CiouEps), "ciou", Tolerances.Reduction);
                 var dy = t.Pair(t.Uniform(outer * inner));
                 var dp = t.Out(outer * 4 * inner);
-                t.Device.Detection().CiouBackward(pred.D, target.D, dy.D, dp.D, outer, inner, BoxMath.CiouEps);
-                t.Cpu.Detection().CiouBackward(pred.C, target.C, dy.C, dp.C, outer, inner, BoxMath.CiouEps);
+                Det(t.Device).CiouBackward(pred.D, target.D, dy.D, dp.D, outer, inner, BoxMath.CiouEps);
+                Det(t.Cpu).CiouBackward(pred.C, target.C, dy.C, dp.C, outer, inner, BoxMath.CiouEps);
                 // the gradient sums a dozen terms that cancel (e.g. at identical boxes): reduction tolerances
                 t.Reduction(dp, "ciou backward");
             });
 
-        Add("box_iou_matrix(37x4 by 301x4)", t =>
+        Add("box_iou_matrix(37x4 by 301x4)", ["BoxIouMatrix"], t =>
         {
-            var a = t.Pair(BoxesLayout(t, 37, 1));
-            var b = t.Pair(BoxesLayout(t, 301, 1));
+            var aData = BoxesLayout(t, 37, 1);
+            var bData = BoxesLayout(t, 301, 1);
+            var a = t.Pair(aData);
+            var b = t.Pair(bData);
             var y = t.Out(37 * 301);
-            t.Device.Detection().BoxIouMatrix(a.D, b.D, y.D, 37, 301);
-            t.Cpu.Detection().BoxIouMatrix(a.C, b.C, y.C, 37, 301);
+            Det(t.Device).BoxIouMatrix(a.D, b.D, y.D, 37, 301);
+            Det(t.Cpu).BoxIouMatrix(a.C, b.C, y.C, 37, 301);
             t.Elementwise(y, "box iou matrix");   // NaN where both boxes are empty, on both sides
+            t.Oracle(y.C, () => ReferenceBox.IouMatrix(aData, bData, 37, 301), "box iou matrix", Tolerances.Elementwise);
         });
 
         foreach (var (outer, bins, inner) in new (long, int, long)[] { (12, 16, 263), (5, 7, 1), (2, 2, 300) })
-            Add($"dfl({outer}x{bins}x{inner})", t =>
+            Add($"dfl({outer}x{bins}x{inner})", ["DflDecode", "DflDecodeBackward", "DflLoss", "DflLossBackward"], t =>
             {
                 long n = outer * bins * inner, m = outer * inner;
                 var x = t.Pair(t.Uniform(n, -6f, 6f));
                 var dist = t.Out(m);
-                t.Device.Detection().DflDecode(x.D, dist.D, outer, bins, inner);
-                t.Cpu.Detection().DflDecode(x.C, dist.C, outer, bins, inner);
+                Det(t.Device).DflDecode(x.D, dist.D, outer, bins, inner);
+                Det(t.Cpu).DflDecode(x.C, dist.C, outer, bins, inner);
                 t.Reduction(dist, "dfl decode");
                 var dd = t.Pair(t.Uniform(m));
                 var dx = t.Out(n);
-                t.Device.Detection().DflDecodeBackward(x.D, dd.D, dx.D, outer, bins, inner);
-                t.Cpu.Detection().DflDecodeBackward(x.C, dd.C, dx.C, outer, bins, inner);
+                Det(t.Device).DflDecodeBackward(x.D, dd.D, dx.D, outer, bins, inner);
+                Det(t.Cpu).DflDecodeBackward(x.C, dd.C, dx.C, outer, bins, inner);
                 t.Reduction(dx, "dfl decode backward");
 
                 // targets over the whole range and beyond (clamped), weight 0 at every 3rd position with a NaN target
@@ -94,17 +102,17 @@ public static partial class OpCases
                 var target = t.Pair(tg);
                 var weight = t.Pair(w);
                 var loss = t.Out(m);
-                t.Device.Detection().DflLoss(x.D, target.D, weight.D, loss.D, outer, bins, inner);
-                t.Cpu.Detection().DflLoss(x.C, target.C, weight.C, loss.C, outer, bins, inner);
+                Det(t.Device).DflLoss(x.D, target.D, weight.D, loss.D, outer, bins, inner);
+                Det(t.Cpu).DflLoss(x.C, target.C, weight.C, loss.C, outer, bins, inner);
                 t.Reduction(loss, "dfl loss");
                 var dl = t.Pair(t.Uniform(m));
                 var dxl = t.Out(n);
-                t.Device.Detection().DflLossBackward(x.D, target.D, weight.D, dl.D, dxl.D, outer, bins, inner);
-                t.Cpu.Detection().DflLossBackward(x.C, target.C, weight.C, dl.C, dxl.C, outer, bins, inner);
+                Det(t.Device).DflLossBackward(x.D, target.D, weight.D, dl.D, dxl.D, outer, bins, inner);
+                Det(t.Cpu).DflLossBackward(x.C, target.C, weight.C, dl.C, dxl.C, outer, bins, inner);
                 t.Reduction(dxl, "dfl loss backward");
             });
 
-        Add("assigner_metrics(b3,g5,a301,nc4)", t =>
+        Add("assigner_metrics(b3,g5,a301,nc4)", ["AssignerMetrics"], t =>
         {
             const int b = 3, g = 5, a = 301, nc = 4;
             var anchors = new float[2 * a];
@@ -149,8 +157,8 @@ public static partial class OpCases
             var inside = t.Out(b * g * a, DType.Int32);
             var overlap = t.Out(b * g * a);
             var metric = t.Out(b * g * a);
-            t.Device.Detection().AssignerMetrics(scores.D, pb.D, an.D, gb.D, gc.D, cnt.D, inside.D, overlap.D, metric.D, b, g, a, nc, 0.5f, 6f, 1e-9f);
-            t.Cpu.Detection().AssignerMetrics(scores.C, pb.C, an.C, gb.C, gc.C, cnt.C, inside.C, overlap.C, metric.C, b, g, a, nc, 0.5f, 6f, 1e-9f);
+            Det(t.Device).AssignerMetrics(scores.D, pb.D, an.D, gb.D, gc.D, cnt.D, inside.D, overlap.D, metric.D, b, g, a, nc, 0.5f, 6f, 1e-9f);
+            Det(t.Cpu).AssignerMetrics(scores.C, pb.C, an.C, gb.C, gc.C, cnt.C, inside.C, overlap.C, metric.C, b, g, a, nc, 0.5f, 6f, 1e-9f);
             t.Exact(inside, "assigner inside", DType.Int32);
             if (t.Device.Name == "cuda-emu")
             {
@@ -162,8 +170,8 @@ public static partial class OpCases
             {
                 // a GPU's atanf/powf may differ by an ulp or two (kernels/assigner.cu); metric = s^0.5 ov^6 amplifies
                 // the overlap's error six-fold
-                t.Close(overlap, "assigner overlap", OpContext.ElementwiseRel, 1e-6f);
-                t.Close(metric, "assigner metric", 1e-4f, 1e-7f);
+                t.Elementwise(overlap, "assigner overlap");
+                t.Compare(metric, "assigner metric", Tolerances.AssignerMetric);
             }
         });
     }

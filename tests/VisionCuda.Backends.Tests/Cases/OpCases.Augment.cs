@@ -1,16 +1,20 @@
 using System.Runtime.InteropServices;
 using VisionCuda.Backends;
 
-namespace VisionCuda.Cuda.Tests.OpSuite;
+using VisionCuda.Backends.Tests.Harness;
+using VisionCuda.Reference;
+
+namespace VisionCuda.Backends.Tests.Cases;
 
 /// <summary>
 /// AugmentBatch on the device vs the Cpu backend, bitwise: affine and perspective warps (sample points inside, on the
 /// edges and far outside the source), a singular perspective (border only), mixup, HSV, flips, odd output sizes.
-/// The Cpu op itself is checked against VisionCuda.Vision's OpenCV-exact Warp/Blend/HsvAugment oracle in the Vision tests.
+/// On the cpu row the Cpu op is checked, bitwise, against the naive per-pixel ReferenceAugment (and against
+/// VisionCuda.Vision's OpenCV-backed Warp/HsvAugment in the Vision tests).
 /// </summary>
 public static partial class OpCases
 {
-    static partial void AddAugmentCases(List<OpCase> list)
+    private static void AddAugment(List<OpCase> list)
     {
         // Forward matrices (3x3 row major), each paired with whether it is used as a perspective warp.
         double[] scaleShift = [0.73, 0, 5.3, 0, 0.73, 11.9, 0, 0, 1];
@@ -21,20 +25,20 @@ public static partial class OpCases
         double[] identity = [1, 0, 0, 0, 1, 0, 0, 0, 1];
         double[] singular = [1, 2, 3, 2, 4, 6, 0, 0, 1];
 
-        list.Add(new OpCase("augment(affine)", t => AugmentCase(t, 31, 23, (s0, s1) =>
+        list.Add(new OpCase("augment(affine)", ["AugmentBatch"], false, t => AugmentCase(t, 31, 23, (s0, s1) =>
         [
             new AugmentImage(AugmentMath.Source(s0.Offset, s0.W, s0.H, scaleShift, false)),
             new AugmentImage(AugmentMath.Source(s1.Offset, s1.W, s1.H, rotShear, false)),
             new AugmentImage(AugmentMath.Source(s1.Offset, s1.W, s1.H, mosaicCrop, false)),
         ])));
-        list.Add(new OpCase("augment(perspective, border)", t => AugmentCase(t, 29, 33, (s0, s1) =>
+        list.Add(new OpCase("augment(perspective, border)", ["AugmentBatch"], false, t => AugmentCase(t, 29, 33, (s0, s1) =>
         [
             new AugmentImage(AugmentMath.Source(s0.Offset, s0.W, s0.H, persp, true)),
             new AugmentImage(AugmentMath.Source(s1.Offset, s1.W, s1.H, farAway, true)),
             new AugmentImage(AugmentMath.Source(s1.Offset, s1.W, s1.H, singular, true)),
             new AugmentImage(AugmentMath.Source(s0.Offset, s0.W, s0.H, identity, true)),
         ])));
-        list.Add(new OpCase("augment(mixup, flips)", t => AugmentCase(t, 37, 19, (s0, s1) =>
+        list.Add(new OpCase("augment(mixup, flips)", ["AugmentBatch"], false, t => AugmentCase(t, 37, 19, (s0, s1) =>
         [
             new AugmentImage(AugmentMath.Source(s0.Offset, s0.W, s0.H, scaleShift, false), AugmentMath.Source(s1.Offset, s1.W, s1.H, persp, true),
                 MixRatio: 0.4719, FlipLR: true),
@@ -42,7 +46,7 @@ public static partial class OpCases
                 MixRatio: 0.5, FlipUD: true, FlipLR: true),
             new AugmentImage(AugmentMath.Source(s1.Offset, s1.W, s1.H, identity, false), FlipUD: true),
         ])));
-        list.Add(new OpCase("augment(hsv)", t => AugmentCase(t, 27, 25, (s0, s1) =>
+        list.Add(new OpCase("augment(hsv)", ["AugmentBatch"], false, t => AugmentCase(t, 27, 25, (s0, s1) =>
         [
             new AugmentImage(AugmentMath.Source(s0.Offset, s0.W, s0.H, identity, false), Hsv: true, HueGain: 0.0123f, SatGain: -0.61f, ValGain: 0.37f),
             new AugmentImage(AugmentMath.Source(s1.Offset, s1.W, s1.H, rotShear, false), Hsv: true, HueGain: -0.015f, SatGain: 0.7f, ValGain: -0.4f),
@@ -72,8 +76,16 @@ public static partial class OpCases
         var src = t.Pair(ints);
         var rows = images(s0, s1);
         var y = t.Out((long)rows.Length * 3 * height * width);
-        t.Device.Detection().AugmentBatch(src.D, rows, y.D, height, width);
-        t.Cpu.Detection().AugmentBatch(src.C, rows, y.C, height, width);
+        Det(t.Device).AugmentBatch(src.D, rows, y.D, height, width);
+        Det(t.Cpu).AugmentBatch(src.C, rows, y.C, height, width);
         t.Exact(y, $"augment {rows.Length}x{height}x{width}");
+        t.Oracle(y.C, () => ReferenceAugment.AugmentBatch(bytes, [.. rows.Select(ToReference)], height, width), "augment", Tolerances.Exact);
     }
+
+    /// <summary>The same image parameters in the reference's own types (it shares nothing with the Core).</summary>
+    internal static RefAugmentImage ToReference(AugmentImage im) =>
+        new(ToReference(im.Source), im.Mix is null ? null : ToReference(im.Mix), im.MixRatio, im.Hsv, im.HueGain, im.SatGain, im.ValGain,
+            im.FlipUD, im.FlipLR);
+
+    private static RefWarp ToReference(WarpSource s) => new(s.Offset, s.Width, s.Height, (RefWarpMode)(int)s.Mode, s.Inverse);
 }

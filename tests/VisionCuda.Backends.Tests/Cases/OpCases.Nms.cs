@@ -1,6 +1,9 @@
 using VisionCuda.Backends;
 
-namespace VisionCuda.Cuda.Tests.OpSuite;
+using VisionCuda.Backends.Tests.Harness;
+using VisionCuda.Reference;
+
+namespace VisionCuda.Backends.Tests.Cases;
 
 /// <summary>
 /// IBackend.NmsRanked (kernels/nms.cu) vs the Cpu backend's vectorised core: the kept ranks and their count must be
@@ -12,10 +15,10 @@ public static partial class OpCases
 {
     private enum NmsLayout { Random, Clustered, Degenerate }
 
-    static partial void AddNmsCases(List<OpCase> list)
+    private static void AddNms(List<OpCase> list)
     {
         void Add(string name, int n, NmsLayout layout, int classes, float cut, int maxKeep) =>
-            list.Add(new OpCase(name, t => RunNms(t, n, layout, classes, cut, maxKeep)));
+            list.Add(new OpCase(name, ["NmsRanked"], false, t => RunNms(t, n, layout, classes, cut, maxKeep)));
 
         foreach (int n in new[] { 0, 1, 2, 31, 32, 33, 63, 64, 65, 129, 300 })
             Add($"nms_ranked(random, n={n})", n, NmsLayout.Random, 0, 0.5f, n);
@@ -35,15 +38,22 @@ public static partial class OpCases
 
     private static void RunNms(OpContext t, int n, NmsLayout layout, int classes, float cut, int maxKeep)
     {
-        var boxes = t.Pair(NmsBoxes(t, n, layout));
-        (Storage D, Storage C)? cls = classes > 0 ? t.Pair(t.Ints(n, 0, classes)) : null;
+        var boxData = NmsBoxes(t, n, layout);
+        var clsData = classes > 0 ? t.Ints(n, 0, classes) : null;
+        var boxes = t.Pair(boxData);
+        (Storage D, Storage C)? cls = clsData is null ? null : t.Pair(clsData);
         int room = Math.Max(1, Math.Min(n, maxKeep));
         var keep = t.Out(room, DType.Int32);
         var count = t.Out(1, DType.Int32);
-        t.Device.Detection().NmsRanked(boxes.D, cls?.D, n, cut, maxKeep, keep.D, count.D);
-        t.Cpu.Detection().NmsRanked(boxes.C, cls?.C, n, cut, maxKeep, keep.C, count.C);
+        Det(t.Device).NmsRanked(boxes.D, cls?.D, n, cut, maxKeep, keep.D, count.D);
+        Det(t.Cpu).NmsRanked(boxes.C, cls?.C, n, cut, maxKeep, keep.C, count.C);
         t.Exact(count, "nms kept count", DType.Int32);
         t.Exact(keep, "nms keep", DType.Int32);
+        if (!t.IsCpuRow) return;
+        var expected = ReferenceRankedNms.Keep(boxData, clsData, n, cut, maxKeep);
+        t.OracleInts(count.C, () => [expected.Length], "nms kept count");
+        int kept = OpContext.GetInts(t.Cpu, count.C)[0];
+        OpContext.Same(OpContext.GetInts(t.Cpu, keep.C, kept), expected, "nms keep: cpu vs reference");
     }
 
     // Boxes [n, 4] xyxy. Random: spread over 300 px; clustered: 6 centres with 2 px jitter (heavy overlap, the
