@@ -4,8 +4,8 @@ using VisionCuda.Training.Options;
 namespace VisionCuda.Cli.Commands;
 
 /// <summary>
-/// Runs a trainer from the CLI with Ctrl+C wired to its cancellation token: the first Ctrl+C stops the run at the next
-/// batch, saves last.safetensors and prints how to resume; a second one ends the process at once.
+/// Ctrl+C for the CLI's long commands: the first Ctrl+C cancels a token (train stops at the next batch, saves
+/// last.safetensors and prints how to resume; val and predict stop between batches); a second one ends the process.
 /// </summary>
 internal static class TrainCommand
 {
@@ -15,36 +15,35 @@ internal static class TrainCommand
     public static TrainResult Run<TOptions, TBatch>(Trainer<TOptions, TBatch> trainer, TextWriter stdout)
         where TOptions : TrainOptionsBase, new() where TBatch : IDisposable
     {
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCtrlC = (_, e) =>
-        {
-            if (cts.IsCancellationRequested) return;   // the second Ctrl+C: let the process end
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCtrlC;
-        try
-        {
-            var result = trainer.Train(cts.Token);
-            stdout.WriteLine($"results saved to {result.RunDirectory}");
-            return result;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCtrlC;
-        }
+        using var ctrlC = new CtrlCToken();
+        var result = trainer.Train(ctrlC.Token);
+        stdout.WriteLine($"results saved to {result.RunDirectory}");
+        return result;
     }
 
-    /// <summary>A token that Ctrl+C cancels for as long as the returned command runs (val: stop cleanly, no stack trace).</summary>
-    public static CancellationToken CtrlC()
+    /// <summary>A token that Ctrl+C cancels for the rest of the command (val and predict, which end with the process).</summary>
+    public static CancellationToken CtrlC() => new CtrlCToken().Token;
+
+    /// <summary>Cancels its token on the first Ctrl+C and lets the second one end the process; disposing unhooks it.</summary>
+    private sealed class CtrlCToken : IDisposable
     {
-        var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        private readonly CancellationTokenSource _cts = new();
+
+        public CtrlCToken() => Console.CancelKeyPress += OnCtrlC;
+
+        public CancellationToken Token => _cts.Token;
+
+        private void OnCtrlC(object? sender, ConsoleCancelEventArgs e)
         {
-            if (cts.IsCancellationRequested) return;
+            if (_cts.IsCancellationRequested) return;   // the second Ctrl+C: let the process end
             e.Cancel = true;
-            cts.Cancel();
-        };
-        return cts.Token;
+            _cts.Cancel();
+        }
+
+        public void Dispose()
+        {
+            Console.CancelKeyPress -= OnCtrlC;
+            _cts.Dispose();
+        }
     }
 }

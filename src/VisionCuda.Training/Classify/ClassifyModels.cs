@@ -2,6 +2,7 @@ using VisionCuda.Backends;
 using VisionCuda.IO;
 using VisionCuda.Models;
 using VisionCuda.NN;
+using VisionCuda.Training.Common;
 using VisionCuda.Training.Options;
 using VisionCuda.Training.Reporting;
 using VisionCuda.Vision.Data;
@@ -14,7 +15,7 @@ public static class ClassifyModels
     public static (Module model, ModelSpec spec) Build(ClassifyTrainOptions o, int numClasses, int channels, int imgsz, IBackend backend, ITrainingReporter report)
     {
         var options = new ModelOptions { ImageSize = imgsz, Dropout = o.Dropout > 0 ? o.Dropout : null, Seed = (ulong)o.Seed };
-        if (!IsWeightsFile(o.Model))
+        if (!ModelArg.IsWeightsFile(o.Model))
         {
             var spec = ModelFactory.Spec(o.Model, numClasses, channels, options);
             return (ModelFactory.Create(spec, (ulong)o.Seed).To(backend), spec);
@@ -32,7 +33,4 @@ public static class ClassifyModels
         report.Info($"transferred {usable.Count}/{own.Count} tensors from {o.Model}");
         return (model, tuned);
     }
-
-    /// <summary>Whether --model names weights to fine-tune from (rather than a built-in architecture).</summary>
-    public static bool IsWeightsFile(string model) => model.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
 }

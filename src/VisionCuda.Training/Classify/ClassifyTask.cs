@@ -57,7 +57,7 @@ public sealed class ClassifyTask : ITrainingTask<ClassificationBatch>
             new DataLoaderOptions { BatchSize = o.Batch * 2, Workers = o.Workers, Warn = report.Warning });
         if (_train.BatchCount == 0) throw new DatasetException(o.Data ?? "synthetic", "the training split has fewer images than one batch");
         TrainImages = data.Train.Count;
-        AutoAdamWLr = ClassifyModels.IsWeightsFile(o.Model) ? null : ScratchAdamWLr;
+        AutoAdamWLr = ModelArg.IsWeightsFile(o.Model) ? null : ScratchAdamWLr;
         _classWeights = ClassWeightsArg.Parse(o.ClsWeights, NumClasses, () => Vision.Data.ClassWeights.InverseFrequency(data.Train)) is { } w
             ? Tensor.FromArray(w, new[] { NumClasses }, backend).DetachFromScope()
             : null;

@@ -108,8 +108,9 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
             lastVal = val ?? lastVal;
             bool isBest = Record(epoch, train, val);
             stopReason = StopAfter(epoch, timeUp);
-            Save(epoch, train, val, isBest);
-            ReportEpoch(epoch, train, val, isBest);
+            var row = Row(epoch, train, val);
+            Save(epoch, row, isBest);
+            ReportEpoch(epoch, train, row, val, isBest);
             if (stopReason is not null) break;
         }
         if (stopReason is not null) _report.Info(stopReason);
@@ -194,9 +195,9 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
     /// lands resumes into this epoch again, whose row and weights are then written anew (a resume truncates
     /// results.csv to the state's epoch); a kill after it finds everything of the epoch on disk.
     /// </summary>
-    private void Save(int epoch, EpochTrain train, ValidationOutcome? val, bool isBest)
+    private void Save(int epoch, Dictionary<string, double> row, bool isBest)
     {
-        _csv.Append(Row(epoch, train, val));
+        _csv.Append(row);
         string last = SaveLastWeights();
         if (isBest) File.Copy(last, Path.Combine(_weightsDir, Checkpoint.BestWeights), overwrite: true);
         if (_o.SavePeriod > 0 && (epoch + 1) % _o.SavePeriod == 0)
@@ -227,9 +228,8 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
         return row;
     }
 
-    private void ReportEpoch(int epoch, EpochTrain train, ValidationOutcome? val, bool isBest)
+    private void ReportEpoch(int epoch, EpochTrain train, Dictionary<string, double> values, ValidationOutcome? val, bool isBest)
     {
-        var values = Row(epoch, train, val);
         double ips = train.Images / Math.Max(1e-9, train.Seconds);
         _report.EndEpoch(new EpochSummary(epoch, _epochs, values, train.Loss.Sum(), isBest, TimeSpan.FromSeconds(train.Seconds), ips, val?.Elapsed));
         if (_o.Verbose) _report.Info("  time per phase: " + train.Phases);

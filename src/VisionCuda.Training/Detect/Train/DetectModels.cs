@@ -3,6 +3,7 @@ using System.Text.Json;
 using VisionCuda.Backends;
 using VisionCuda.IO;
 using VisionCuda.Models.Yolo;
+using VisionCuda.Training.Common;
 using VisionCuda.Training.Reporting;
 
 namespace VisionCuda.Training.Detect.Train;
@@ -17,7 +18,7 @@ public static class DetectModels
     /// <summary>A fresh model of <paramref name="nc"/> classes from --model: a YAML (built-in name or file) or weights to fine-tune from.</summary>
     public static YoloModel Build(string modelArg, int nc, IBackend backend, ITrainingReporter report, ulong seed = 0)
     {
-        if (!modelArg.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        if (!ModelArg.IsWeightsFile(modelArg))
         {
             if (!YoloConfig.IsBuiltin(modelArg) && !File.Exists(modelArg))
                 throw new FileNotFoundException($"model '{modelArg}' is neither a built-in YAML ({string.Join(", ", YoloConfig.BuiltinNames)}) nor an existing file", modelArg);

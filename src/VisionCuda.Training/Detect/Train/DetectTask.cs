@@ -36,6 +36,7 @@ public sealed class DetectTask : ITrainingTask<DetectionBatch>
     private readonly DetectTrainOptions _o;
     private readonly IBackend _backend;
     private readonly ITrainingReporter _report;
+    private readonly Action<string> _warn;
     private readonly YoloModel _model, _ema;
     private readonly IDetectionDataset _trainSet;
     private readonly DetectAugmentOptions _augment;
@@ -49,8 +50,8 @@ public sealed class DetectTask : ITrainingTask<DetectionBatch>
         _o = o;
         _backend = backend;
         _report = report;
-        Action<string> warn = m => report.Warning(DetectValidator.StripWarning(m));
-        var (trainSet, valSet, names, description) = OpenData(o, warn);
+        _warn = m => report.Warning(DetectValidator.StripWarning(m));
+        var (trainSet, valSet, names, description) = OpenData(o, _warn);
         _trainSet = trainSet;
         Names = names;
         report.Info($"data: {description}; {trainSet.Count} training images, {valSet.Count} validation images, {names.Count} classes");
@@ -70,13 +71,13 @@ public sealed class DetectTask : ITrainingTask<DetectionBatch>
             CloseMosaic = 0,   // closed here, by switching loaders, so a refitted epoch count (time) moves it
         };
         _validator = new DetectValidator(valSet, names, imgsz, o.Batch * 2, o.Workers, DetectValidator.ValNms(o.Conf, o.Iou, o.MaxDet, o.SingleCls),
-            _model.MaxStride, warn);
+            _model.MaxStride, _warn);
         _criterion = new DetectionLoss(_model, new DetectionLossOptions
         {
             Box = (float)o.Box, Cls = (float)o.Cls, Dfl = (float)o.Dfl,
             ClassWeights = ClassWeightsArg.Parse(o.ClsWeights, names.Count, trainSet.InverseFrequencyWeights),
         });
-        AutoAdamWLr = o.Model.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) ? null : ScratchAdamWLr;
+        AutoAdamWLr = ModelArg.IsWeightsFile(o.Model) ? null : ScratchAdamWLr;
         WeightsMetadata = DetectModels.WeightsMetadata(_model, names, imgsz);
     }
 
@@ -143,7 +144,7 @@ public sealed class DetectTask : ITrainingTask<DetectionBatch>
         Epochs = epochs,
         Stride = _model.MaxStride,
         CacheImages = _o.CacheImages,
-        Warn = m => _report.Warning(DetectValidator.StripWarning(m)),
+        Warn = _warn,
         DeviceAugment = AugmentBatchPlan.PreferredFor(_backend),
     });
 
